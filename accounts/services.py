@@ -1,0 +1,152 @@
+"""Writes of the accounts app. Each runs in a transaction and records an audit event."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from notifications import emails
+
+from . import selectors
+from .models import AuditEvent, Company, User
+
+
+def client_ip(request) -> str | None:
+    """The client address as seen by the first trusted proxy (REMOTE_ADDR behind gunicorn)."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    company: Company | None,
+    kind: str,
+    target: Any = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    ip_address: str | None = None,
+    actor_repr: str = "",
+) -> AuditEvent:
+    """Records one change; call it inside the transaction of the write it describes."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_repr=actor_repr or (actor.username if actor is not None else ""),
+        company=company,
+        kind=kind,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:255] if target is not None else "",
+        before=before,
+        after=after,
+        ip_address=ip_address,
+    )
+
+
+@transaction.atomic
+def user_password_change(*, user: User, password: str, actor: User, ip_address: str | None) -> None:
+    """Sets a new password chosen by its holder; a temporary password stops being one."""
+    was_temporary = user.must_change_password
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(
+        actor=actor,
+        company=None,
+        kind="user.password_changed",
+        target=user,
+        before={"must_change_password": was_temporary},
+        after={"must_change_password": False},
+        ip_address=ip_address,
+    )
+    if user.email:
+        emails.send_password_changed(user=user, display_name=user.display_name)
+
+
+def _user_by_login(login: str) -> User | None:
+    login = login.strip()
+    if not login:
+        return None
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(username__iexact=login) | Q(email__iexact=login))
+        .exclude(email="")
+        .order_by("pk")
+        .first()
+    )
+
+
+def password_reset_url(*, user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": token})
+    return f"{settings.SITE_URL}{path}"
+
+
+@transaction.atomic
+def password_recovery_request(*, login: str, ip_address: str | None) -> None:
+    """Forgotten username/password: e-mails the username and a reset link only to people who
+    hold self-service recovery; others get an e-mail naming their administrators. Says nothing
+    to the caller either way, so the answer never reveals whether an account exists."""
+    user = _user_by_login(login)
+    if user is None:
+        return
+    if selectors.user_may_recover_password(user=user):
+        emails.send_password_reset(
+            user=user,
+            username=user.username,
+            display_name=user.display_name,
+            reset_url=password_reset_url(user=user),
+            valid_hours=settings.PASSWORD_RESET_TIMEOUT // 3600,
+        )
+        kind = "user.password_recovery_sent"
+    else:
+        admins = [
+            {
+                "name": m.user.display_name,
+                "company": m.company.name,
+                "email": m.user.email,
+                "phone": m.user.phone,
+            }
+            for m in selectors.admin_list_for_user(user=user)
+        ]
+        emails.send_recovery_unavailable(user=user, display_name=user.display_name, admins=admins)
+        kind = "user.password_recovery_refused"
+    audit_record(actor=None, company=None, kind=kind, target=user, ip_address=ip_address)
+
+
+@transaction.atomic
+def user_password_reset(*, user: User, password: str, ip_address: str | None) -> None:
+    """Sets the password chosen through a recovery link."""
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(
+        actor=user, company=None, kind="user.password_reset", target=user, ip_address=ip_address
+    )
+    emails.send_password_changed(user=user, display_name=user.display_name)
+
+
+def sign_in_record(*, user: User, ip_address: str | None) -> None:
+    """Audits a successful sign-in."""
+    audit_record(
+        actor=user, company=None, kind="user.signed_in", target=user, ip_address=ip_address
+    )
+
+
+def sign_in_failure_record(*, login: str, ip_address: str | None) -> None:
+    """Audits a failed sign-in (the login typed, never the password)."""
+    audit_record(
+        actor=None,
+        company=None,
+        kind="user.sign_in_failed",
+        after={"login": login[:150]},
+        ip_address=ip_address,
+        actor_repr=login[:150],
+    )

@@ -1,0 +1,41 @@
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import EmailStatus, Message, OutboundEmail
+from .tasks import email_send
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "recipient", "kind", "language", "status", "attempts", "sent_at")
+    list_filter = ("status", "kind", "language")
+    search_fields = ("recipient", "subject", "kind")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Renvoyer les e-mails en échec"))
+    def resend(self, request, queryset):
+        ids = list(queryset.filter(status=EmailStatus.FAILED).values_list("pk", flat=True))
+        for email_id in ids:
+            transaction.on_commit(lambda email_id=email_id: email_send.delay(email_id))
+        self.message_user(
+            request,
+            ngettext("%(n)d e-mail remis en file.", "%(n)d e-mails remis en file.", len(ids))
+            % {"n": len(ids)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "company", "kind", "subject", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "user__email", "subject")
+    autocomplete_fields = ("user", "company")
+    list_select_related = ("user", "company")

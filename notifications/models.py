@@ -1,0 +1,99 @@
+"""The e-mail outbox and the portal messages inbox."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", _("En file d'attente")
+    SENDING = "sending", _("En cours d'envoi")
+    SENT = "sent", _("Envoyé")
+    FAILED = "failed", _("Échec")
+
+
+class OutboundEmailQuerySet(models.QuerySet):
+    def retryable(self):
+        return self.filter(status__in=[EmailStatus.QUEUED, EmailStatus.FAILED])
+
+
+class OutboundEmail(models.Model):
+    """One e-mail to one recipient, rendered at queue time in the recipient's language."""
+
+    recipient = models.EmailField(_("destinataire"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utilisateur"),
+    )
+    kind = models.CharField(_("type"), max_length=64, db_index=True)
+    language = models.CharField(_("langue"), max_length=2, default="fr")
+    subject = models.CharField(_("objet"), max_length=255)
+    body_text = models.TextField(_("texte"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    provider_message_id = models.CharField(_("identifiant fournisseur"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    objects = OutboundEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("e-mail envoyé")
+        verbose_name_plural = _("boîte d'envoi")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient}"
+
+
+class MessageQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Message(models.Model):
+    """A portal message: something that needs the user's attention or action."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="portal_messages",
+        verbose_name=_("destinataire"),
+    )
+    company = models.ForeignKey(
+        "accounts.Company",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("société concernée"),
+    )
+    kind = models.CharField(_("type"), max_length=64)
+    subject = models.CharField(_("objet"), max_length=255)
+    body = models.TextField(_("message"))
+    action_url = models.CharField(_("lien d'action"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("reçu le"), default=timezone.now)
+    read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message du portail")
+        verbose_name_plural = _("messages du portail")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notifications_msg_user_read")]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,18 @@
+from django.db.models import Q, QuerySet
+
+from .models import Message, OutboundEmail
+
+
+def message_list(*, user) -> QuerySet[Message]:
+    return Message.objects.for_user(user).select_related("company")
+
+
+def unread_count(*, user) -> int:
+    return Message.objects.for_user(user).unread().count()
+
+
+def outbox_list(*, search: str = "") -> QuerySet[OutboundEmail]:
+    emails = OutboundEmail.objects.all()
+    if search:
+        emails = emails.filter(Q(recipient__icontains=search) | Q(kind__icontains=search))
+    return emails

@@ -1,0 +1,32 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+# Support staff sign in through the same throttled sign-in page as everybody else.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Sésame · support"
+admin.site.site_title = "Sésame"
+
+portal_patterns = (
+    [path("", views.home, name="home"), path("health/", views.health, name="health")],
+    "portal",
+)
+
+urlpatterns = [
+    path("", include(portal_patterns)),
+    path("", include("accounts.urls")),
+    path("", include("delegation.urls")),
+    path("", include("notifications.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

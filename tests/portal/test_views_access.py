@@ -1,0 +1,114 @@
+"""Each page: anonymous, other company (404), missing right (403), allowed."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.services import audit_record
+from notifications.services import message_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_anonymous_goes_to_sign_in(client):
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_dashboard_shows_the_company_in_french(client, admin, company):
+    client.force_login(admin)
+    response = client.get(reverse("portal:home"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert company.name in page
+    assert "Tableau de bord" in page and '<html lang="fr"' in page
+
+
+def test_dashboard_in_english_after_switching_language(client, admin):
+    client.force_login(admin)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("portal:home")).content.decode()
+    assert "Dashboard" in page
+
+
+def test_audit_log_anonymous(client):
+    assert client.get(reverse("accounts:audit-list")).status_code == 302
+
+
+def test_audit_log_needs_admin_right(client, user):
+    client.force_login(user)
+    assert client.get(reverse("accounts:audit-list")).status_code == 403
+
+
+def test_audit_log_shows_only_own_company(client, admin, company, other_company):
+    audit_record(actor=admin, company=company, kind="user.created", after={"x": 1})
+    audit_record(actor=None, company=other_company, kind="secret.other_company_event")
+    client.force_login(admin)
+    page = client.get(reverse("accounts:audit-list")).content.decode()
+    assert "user.created" in page
+    assert "secret.other_company_event" not in page
+
+
+def test_message_of_someone_else_is_404(client, admin, other_company_admin):
+    message = message_create(user=other_company_admin, kind="x", subject="Secret", body="...")
+    client.force_login(admin)
+    assert client.get(reverse("notifications:message-detail", args=[message.pk])).status_code == 404
+
+
+def test_message_detail_marks_read(client, admin):
+    message = message_create(user=admin, kind="x", subject="Bonjour", body="Texte")
+    client.force_login(admin)
+    assert client.get(reverse("notifications:inbox")).status_code == 200
+    assert client.get(reverse("notifications:message-detail", args=[message.pk])).status_code == 200
+    message.refresh_from_db()
+    assert message.read_at is not None
+
+
+def test_message_detail_anonymous(client, admin):
+    message = message_create(user=admin, kind="x", subject="Bonjour", body="Texte")
+    assert client.get(reverse("notifications:message-detail", args=[message.pk])).status_code == 302
+
+
+@pytest.mark.parametrize("name", ["notifications:outbox"])
+def test_outbox_is_for_staff_only(client, admin, staff, name):
+    assert client.get(reverse(name)).status_code == 302
+    client.force_login(admin)
+    assert client.get(reverse(name)).status_code == 403
+    client.force_login(staff)
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_staff_reads_a_sent_email_in_the_browser(
+    client, staff, user, django_capture_on_commit_callbacks
+):
+    from notifications import emails
+
+    with django_capture_on_commit_callbacks(execute=True):
+        email = emails.send_password_changed(user=user, display_name=user.display_name)
+    client.force_login(staff)
+    page = client.get(reverse("notifications:outbox-detail", args=[email.pk])).content.decode()
+    assert email.subject in page
+    html = client.get(reverse("notifications:outbox-html", args=[email.pk]))
+    assert "script-src" not in html["Content-Security-Policy"]
+    assert user.username in html.content.decode()
+
+
+def test_profile_shows_user_key_and_companies(client, provider):
+    client.force_login(provider)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert provider.user_key in page
+    assert "Autre Société SA" in page and "Imprimerie Test SA" in page
+
+
+def test_person_without_company_gets_a_clear_page(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    page = client.get(reverse("portal:home")).content.decode()
+    assert "Aucune société active" in page
+
+
+def test_security_headers_present(client, admin):
+    client.force_login(admin)
+    response = client.get(reverse("portal:home"))
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
