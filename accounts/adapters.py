@@ -1,10 +1,23 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.utils.translation import gettext_lazy as _
 
 from . import services
+
+_WRONG_CREDENTIALS = _("Nom d'utilisateur, e-mail ou mot de passe incorrect.")
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Accounts are created by administrators and support staff, never by self sign-up."""
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # Our wording, the same whichever login was typed: it says nothing of which part was wrong.
+        "username_password_mismatch": _WRONG_CREDENTIALS,
+        "email_password_mismatch": _WRONG_CREDENTIALS,
+        "too_many_login_attempts": _(
+            "Trop de tentatives de connexion infructueuses. Réessayez dans quelques minutes."
+        ),
+    }
 
     def is_open_for_signup(self, request) -> bool:
         return False

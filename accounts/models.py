@@ -99,12 +99,14 @@ class CustomerAccount(models.Model):
     name = models.CharField(_("libellé"), max_length=200, blank=True)
     is_active = models.BooleanField(_("actif"), default=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
-    applications = models.ManyToManyField(
-        "Application",
-        through="AccountApplication",
-        related_name="accounts",
-        verbose_name=_("applications"),
-        blank=True,
+    applications: "models.ManyToManyField[Application, AccountApplication]" = (
+        models.ManyToManyField(
+            "Application",
+            through="AccountApplication",
+            related_name="accounts",
+            verbose_name=_("applications"),
+            blank=True,
+        )
     )
 
     objects = ForCompanyQuerySet.as_manager()
@@ -173,7 +175,7 @@ class User(AbstractUser):
         verbose_name=_("créé par"),
     )
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("utilisateur")

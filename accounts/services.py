@@ -134,10 +134,14 @@ def user_password_reset(*, user: User, password: str, ip_address: str | None) ->
 
 
 def sign_in_record(*, user: User, ip_address: str | None) -> None:
-    """Audits a successful sign-in."""
-    audit_record(
-        actor=user, company=None, kind="user.signed_in", target=user, ip_address=ip_address
-    )
+    """Audits a successful sign-in, in the log of each company the person belongs to."""
+    companies: list[Company | None] = [
+        m.company for m in selectors.membership_list_for_user(user=user)
+    ]
+    for company in companies or [None]:
+        audit_record(
+            actor=user, company=company, kind="user.signed_in", target=user, ip_address=ip_address
+        )
 
 
 def sign_in_failure_record(*, login: str, ip_address: str | None) -> None:

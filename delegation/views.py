@@ -6,7 +6,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors
 from accounts.models import MembershipKind
+from accounts.services import client_ip
 
+from . import services
 from .middleware import SESSION_KEY
 
 
@@ -43,8 +45,10 @@ def company_switch(request):
         company_id = int(request.POST.get("company", ""))
     except ValueError:
         raise Http404 from None
-    membership = selectors.membership_current(user=request.user, company_id=company_id)
-    if membership is None or membership.company_id != company_id:
+    membership = services.company_select(
+        user=request.user, company_id=company_id, ip_address=client_ip(request)
+    )
+    if membership is None:
         raise Http404
     request.session[SESSION_KEY] = company_id
     return redirect(_safe_next(request))

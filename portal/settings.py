@@ -163,8 +163,6 @@ LANGUAGES = [
     ("nl", _("Nederlands")),
     ("de", _("Deutsch")),
 ]
-# Pages are offered in French and English; Dutch and German are used for e-mails.
-PAGE_LANGUAGES = ["fr", "en"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
 USE_I18N = True

@@ -50,6 +50,10 @@
   // Mark that scripts run, for styles that only make sense with JavaScript.
   document.documentElement.classList.add("js");
 
+  // On narrow screens the navigation scrolls sideways: keep the current item in view.
+  var current = document.querySelector(".main-nav [aria-current]");
+  if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest", inline: "nearest" });
+
   // Close the user menu when clicking elsewhere or pressing Escape.
   function closeMenus(except) {
     document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {

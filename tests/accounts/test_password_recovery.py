@@ -103,3 +103,9 @@ def test_recovery_requests_are_throttled_per_login(client, company):
     assert response.status_code == 200
     assert "Trop de demandes" in response.content.decode()
     assert Membership.objects.count() == 1
+
+
+def test_allauth_reset_page_leads_to_our_recovery_page(client):
+    response = client.get("/accounts/password/reset/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password-forgot")

@@ -34,6 +34,7 @@ def test_sign_in_by_email_any_case_works(client, admin, password):
 def test_sign_in_with_wrong_password_says_so_and_is_audited(client, admin):
     response = _sign_in(client, "admin", "not-the-password")
     assert response.status_code == 200
+    assert "Nom d&#x27;utilisateur, e-mail ou mot de passe incorrect." in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(kind="user.sign_in_failed", actor_repr="admin").exists()
 

@@ -73,3 +73,14 @@ def test_anonymous_is_sent_to_sign_in(client):
     response = client.get(reverse("delegation:company-select"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+def test_sign_in_and_company_choice_appear_in_that_companys_log(
+    client, provider, company, password
+):
+    from accounts.models import AuditEvent
+
+    client.post(reverse("account_login"), {"login": "provider", "password": password})
+    client.post(reverse("delegation:company-switch"), {"company": company.pk})
+    kinds = set(AuditEvent.objects.filter(company=company).values_list("kind", flat=True))
+    assert kinds == {"user.signed_in", "company.selected"}

@@ -57,9 +57,10 @@ def test_send_gives_up_after_max_attempts_and_records_the_error(
     user, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_MAX_ATTEMPTS = 3
-    with mock.patch.object(
-        mail.EmailMultiAlternatives, "send", side_effect=ConnectionError("down")
-    ), django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch.object(mail.EmailMultiAlternatives, "send", side_effect=ConnectionError("down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         emails.send_password_changed(user=user, display_name=user.display_name)
     row = OutboundEmail.objects.get()
     assert row.status == EmailStatus.FAILED
