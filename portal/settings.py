@@ -245,5 +245,9 @@ LOGGING = {
 }
 
 # --- Sésame --------------------------------------------------------------------------------
+# A regenerated API key keeps working this long, so that integrations can switch.
+API_KEY_GRACE_HOURS = env.int("API_KEY_GRACE_HOURS", default=24)
+# Advanced-user invitation links are valid this long.
+INVITATION_VALID_HOURS = env.int("INVITATION_VALID_HOURS", default=48)
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@sesame.example")
 SUPPORT_PHONE = env.str("SUPPORT_PHONE", default="+32 2 201 11 11")

@@ -1,8 +1,6 @@
 from django.urls import path
 
-from . import views
-
-app_name = "accounts"
+from ..views import auth as views
 
 urlpatterns = [
     path("me/", views.profile, name="profile"),

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
-from . import selectors, services
-from .forms import AuditFilterForm, PasswordForgotForm
-from .permissions import admin_required
+from .. import selectors, services
+from ..forms import AuditFilterForm, PasswordForgotForm
+from ..permissions import admin_required
 
 
 @login_required

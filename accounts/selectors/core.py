@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import AuditEvent, Company, Membership, MembershipKind, User
+from ..models import AuditEvent, Company, Membership, MembershipKind, User
 
 
 def membership_list_for_user(*, user: User) -> list[Membership]:
@@ -64,7 +64,7 @@ def company_overview(*, company: Company) -> dict[str, int]:
     """The dashboard's figures for one company, in a fixed number of queries."""
     from django.db.models import Count, Q
 
-    from .models import AccountApplication, BillingAddress, CustomerAccount
+    from ..models import AccountApplication, BillingAddress, CustomerAccount
 
     people = Membership.objects.for_company(company).aggregate(
         active=Count("pk", filter=Q(status="active", user__is_active=True)),
@@ -89,7 +89,7 @@ def company_overview(*, company: Company) -> dict[str, int]:
 
 def company_application_list(*, company: Company) -> list[dict]:
     """Applications enabled on the company's accounts, with the account numbers of each."""
-    from .models import AccountApplication
+    from ..models import AccountApplication
 
     rows = (
         AccountApplication.objects.filter(account__company=company, account__is_active=True)

@@ -1,0 +1,3 @@
+from .auth import AuditFilterForm, PasswordForgotForm
+
+__all__ = ["AuditFilterForm", "PasswordForgotForm"]

@@ -1,0 +1,87 @@
+"""API keys (« clé de connexion WS »): issued, regenerated with a grace period, revoked."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import ApiKey, User
+from .audit import audit_record
+
+KEY_PREFIX = "ses_"
+PREFIX_LENGTH = 12  # "ses_" + 8 characters, stored in clear to find the key
+LAST_USED_RESOLUTION = timedelta(minutes=1)  # at most one write per key and minute
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_key_issue(*, user: User, actor: User, ip_address: str | None = None) -> tuple[ApiKey, str]:
+    """Issues a new key, returned in clear once; a previous key keeps working for the grace
+    period (API_KEY_GRACE_HOURS) so that integrations can switch."""
+    now = timezone.now()
+    grace_ends = now + timedelta(hours=settings.API_KEY_GRACE_HOURS)
+    previous = ApiKey.objects.usable(now=now).filter(user=user)
+    replaced = list(previous.filter(Q(expires_at__isnull=True)).values_list("prefix", flat=True))
+    previous.filter(Q(expires_at__isnull=True)).update(expires_at=grace_ends)
+    plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey.objects.create(
+        user=user, prefix=plaintext[:PREFIX_LENGTH], key_hash=_digest(plaintext), created_by=actor
+    )
+    audit_record(
+        actor=actor,
+        company=None,
+        kind="api_key.regenerated" if replaced else "api_key.issued",
+        target=user,
+        before={"keys": replaced} if replaced else None,
+        after={
+            "key": key.prefix,
+            "previous_valid_until": grace_ends.isoformat() if replaced else None,
+        },
+        ip_address=ip_address,
+    )
+    return key, plaintext
+
+
+@transaction.atomic
+def api_key_revoke_all(*, user: User, actor: User | None, ip_address: str | None = None) -> int:
+    """Revokes every key of a person at once (deactivation)."""
+    count = ApiKey.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if count:
+        audit_record(
+            actor=actor,
+            company=None,
+            kind="api_key.revoked",
+            target=user,
+            after={"revoked": count},
+            ip_address=ip_address,
+        )
+    return count
+
+
+def api_key_authenticate(*, key: str) -> User | None:
+    """The active person holding this key, or None; records when the key was last used."""
+    if not key.startswith(KEY_PREFIX) or len(key) < PREFIX_LENGTH + 8:
+        return None
+    digest = _digest(key)
+    now = timezone.now()
+    for candidate in (
+        ApiKey.objects.usable(now=now).filter(prefix=key[:PREFIX_LENGTH]).select_related("user")
+    ):
+        if hmac.compare_digest(candidate.key_hash, digest) and candidate.user.is_active:
+            if (
+                candidate.last_used_at is None
+                or now - candidate.last_used_at > LAST_USED_RESOLUTION
+            ):
+                ApiKey.objects.filter(pk=candidate.pk).update(last_used_at=now)
+            return candidate.user
+    return None

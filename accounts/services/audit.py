@@ -1,0 +1,38 @@
+"""The one way to write the audit log."""
+
+from typing import Any
+
+from ..models import AuditEvent, Company, User
+
+
+def client_ip(request) -> str | None:
+    """The client address as seen by the first trusted proxy (REMOTE_ADDR behind gunicorn)."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    company: Company | None,
+    kind: str,
+    target: Any = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    ip_address: str | None = None,
+    actor_repr: str = "",
+) -> AuditEvent:
+    """Records one change; call it inside the transaction of the write it describes."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_repr=actor_repr or (actor.username if actor is not None else ""),
+        company=company,
+        kind=kind,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:255] if target is not None else "",
+        before=before,
+        after=after,
+        ip_address=ip_address,
+    )

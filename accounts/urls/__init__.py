@@ -1,0 +1,7 @@
+"""All routes of the accounts app (namespace "accounts"), one module per area."""
+
+from . import core
+
+app_name = "accounts"
+
+urlpatterns = [*core.urlpatterns]
