@@ -1,9 +1,10 @@
 from django.urls import path
 
 from ..views import auth as views
+from ..views import profile
 
 urlpatterns = [
-    path("me/", views.profile, name="profile"),
+    path("me/", profile.profile, name="profile"),
     path("me/password/", views.password_change, name="password-change"),
     path("audit/", views.audit_list, name="audit-list"),
     path("accounts/recovery/", views.password_forgot, name="password-forgot"),

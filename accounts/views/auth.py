@@ -76,12 +76,6 @@ def password_reset_done(request):
     return render(request, "accounts/password_reset_done.html")
 
 
-@login_required
-def profile(request):
-    memberships = selectors.membership_list_for_user(user=request.user)
-    return render(request, "accounts/profile.html", {"memberships": memberships})
-
-
 @admin_required
 def audit_list(request):
     form = AuditFilterForm(request.GET or None)

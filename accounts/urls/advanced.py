@@ -1,0 +1,3 @@
+"""Routes of the advanced area (namespace "accounts")."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the keys area (namespace "accounts")."""
+
+urlpatterns: list = []

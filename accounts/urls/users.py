@@ -1,0 +1,3 @@
+"""Routes of the users area (namespace "accounts")."""
+
+urlpatterns: list = []
