@@ -1,3 +1,5 @@
+import json
+
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +11,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+
+from portal.csv import csv_response
 
 from .. import selectors, services
 from ..forms import AuditFilterForm, PasswordForgotForm
@@ -78,13 +82,37 @@ def password_reset_done(request):
 
 @admin_required
 def audit_list(request):
-    form = AuditFilterForm(request.GET or None)
-    events = selectors.audit_event_list(company=request.company)
-    if form.is_valid() and form.cleaned_data["kind"]:
-        events = events.filter(kind__startswith=form.cleaned_data["kind"])
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    form = AuditFilterForm(request.GET)
+    events = form.filter(selectors.audit_event_list(company=request.company))
     query = request.GET.copy()
     query.pop("page", None)
+    if request.GET.get("format") == "csv":
+        query.pop("format", None)
+        return csv_response(
+            filename=f"audit-{request.company.pk}.csv",
+            header=[
+                _("Date"),
+                _("Auteur"),
+                _("Événement"),
+                _("Objet"),
+                _("Avant"),
+                _("Après"),
+                _("Adresse IP"),
+            ],
+            rows=(
+                [
+                    e.created_at.isoformat(),
+                    e.actor_repr,
+                    e.kind,
+                    e.target_repr,
+                    json.dumps(e.before, ensure_ascii=False) if e.before else "",
+                    json.dumps(e.after, ensure_ascii=False) if e.after else "",
+                    e.ip_address or "",
+                ]
+                for e in events.iterator(chunk_size=2000)
+            ),
+        )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/audit_list.html",

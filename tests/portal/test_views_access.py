@@ -112,3 +112,33 @@ def test_security_headers_present(client, admin):
     response = client.get(reverse("portal:home"))
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_audit_log_filters_and_exports_as_csv(client, admin, company):
+    audit_record(actor=admin, company=company, kind="rights.changed", after={"a": 1})
+    audit_record(actor=admin, company=company, kind="user.created", target=admin)
+    client.force_login(admin)
+    page = client.get(reverse("accounts:audit-list"), {"kind": "rights"}).content.decode()
+    assert "rights.changed" in page and "<span class=\"code\">user.created" not in page
+    export = client.get(reverse("accounts:audit-list"), {"kind": "user", "format": "csv"})
+    assert export["Content-Type"].startswith("text/csv")
+    body = export.content.decode("utf-8")
+    assert "user.created" in body and "rights.changed" not in body
+
+
+def test_audit_log_rejects_inverted_dates_without_error_page(client, admin, company):
+    audit_record(actor=admin, company=company, kind="user.created")
+    client.force_login(admin)
+    response = client.get(
+        reverse("accounts:audit-list"), {"date_from": "2026-12-01", "date_to": "2026-01-01"}
+    )
+    assert response.status_code == 200
+    assert "La date de début est après la date de fin." in response.content.decode()
+
+
+def test_audit_log_queries_are_bounded(client, admin, company, django_assert_max_num_queries):
+    for i in range(120):
+        audit_record(actor=admin, company=company, kind=f"user.changed.{i}")
+    client.force_login(admin)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("accounts:audit-list")).status_code == 200
