@@ -14,7 +14,7 @@ def test_plain_cells_are_kept():
 
 
 def test_csv_response_is_a_safe_semicolon_download():
-    response = csv_response(filename="x.csv", header=["nom"], rows=[["=HYPERLINK(\"x\")"]])
+    response = csv_response(filename="x.csv", header=["nom"], rows=[['=HYPERLINK("x")']])
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeffnom\r\n")
     assert "'=HYPERLINK" in body
