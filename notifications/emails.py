@@ -121,3 +121,110 @@ def send_rights_changed(*, user, company_name: str, lines: list[dict]) -> Outbou
         user=user,
         context={"display_name": user.display_name, "company_name": company_name, "lines": lines},
     )
+
+
+# --- eSecure ------------------------------------------------------------------------------
+
+
+def send_esecure_create_password(
+    *,
+    user,
+    display_name: str,
+    account_number: str,
+    company_name: str,
+    create_url: str,
+    valid_hours: int,
+) -> OutboundEmail:
+    """A new customer admin of a protected account: a link to create their password."""
+    return email_queue(
+        kind="esecure_create_password",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": display_name,
+            "username": user.username,
+            "account_number": account_number,
+            "company_name": company_name,
+            "create_url": create_url,
+            "valid_hours": valid_hours,
+        },
+    )
+
+
+def send_esecure_welcome(
+    *, user, display_name: str, account_number: str, company_name: str, portal_url: str
+) -> OutboundEmail:
+    """An existing login became customer admin of a protected account."""
+    return email_queue(
+        kind="esecure_welcome",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": display_name,
+            "account_number": account_number,
+            "company_name": company_name,
+            "portal_url": portal_url,
+        },
+    )
+
+
+def send_esecure_approval_request(
+    *,
+    user,
+    account_number: str,
+    company_name: str,
+    requester_email: str,
+    requester_name: str,
+    approve_url: str,
+    reject_url: str,
+    portal_url: str,
+    valid_days: int,
+) -> OutboundEmail:
+    """To one customer admin: someone asks to ship on the account; approve and reject links."""
+    return email_queue(
+        kind="esecure_approval_request",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": user.display_name,
+            "account_number": account_number,
+            "company_name": company_name,
+            "requester_email": requester_email,
+            "requester_name": requester_name,
+            "approve_url": approve_url,
+            "reject_url": reject_url,
+            "portal_url": portal_url,
+            "valid_days": valid_days,
+        },
+    )
+
+
+def send_esecure_request_received(
+    *, recipient: str, language: str, requester_name: str, account_number: str, contacts: list[dict]
+) -> OutboundEmail:
+    """To the requester: the request went to the account's admins (named only with consent)."""
+    return email_queue(
+        kind="esecure_request_received",
+        recipient=recipient,
+        language=language,
+        context={
+            "requester_name": requester_name,
+            "account_number": account_number,
+            "contacts": contacts,
+        },
+    )
+
+
+def send_esecure_decision(
+    *, recipient: str, language: str, requester_name: str, account_number: str, approved: bool
+) -> OutboundEmail:
+    """To the requester: approved or rejected."""
+    return email_queue(
+        kind="esecure_approved" if approved else "esecure_rejected",
+        recipient=recipient,
+        language=language,
+        context={"requester_name": requester_name, "account_number": account_number},
+    )

@@ -212,6 +212,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="sesame")
 CELERY_BEAT_SCHEDULE = {
     "email-retry-stale": {"task": "notifications.tasks.email_retry_stale", "schedule": 300.0},
+    "esecure-expire-requests": {"task": "approvals.tasks.requests_expire", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -249,5 +250,8 @@ LOGGING = {
 API_KEY_GRACE_HOURS = env.int("API_KEY_GRACE_HOURS", default=24)
 # Advanced-user invitation links are valid this long.
 INVITATION_VALID_HOURS = env.int("INVITATION_VALID_HOURS", default=48)
+# eSecure: e-mailed decision links and pending access requests expire after these many days.
+ESECURE_LINK_EXPIRY_DAYS = env.int("ESECURE_LINK_EXPIRY_DAYS", default=14)
+ESECURE_REQUEST_EXPIRY_DAYS = env.int("ESECURE_REQUEST_EXPIRY_DAYS", default=30)
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@sesame.example")
 SUPPORT_PHONE = env.str("SUPPORT_PHONE", default="+32 2 201 11 11")

@@ -1,0 +1,140 @@
+"""Decisions on access requests: from an e-mailed link (GET shows, POST decides) or the portal."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.services import audit_record
+from notifications import emails
+
+from ..models import (
+    AccessRequest,
+    AuthorizedSender,
+    DecisionLink,
+    DecisionLinkAction,
+    Origin,
+    RequestStatus,
+    SenderStatus,
+)
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """What an e-mailed link stands for now: its request, and why it can no longer act."""
+
+    link: DecisionLink | None
+    state: str  # "open" | "decided" | "expired" | "unknown"
+
+
+def link_lookup(*, key: str) -> LinkState:
+    """Finds a link by the hash of its key; never changes anything (safe for GET and HEAD)."""
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    link = (
+        DecisionLink.objects.select_related(
+            "request__protected_account__account__company", "request__decided_by", "admin"
+        )
+        .filter(key_hash=digest)
+        .first()
+    )
+    if link is None:
+        return LinkState(None, "unknown")
+    if link.request.status in (RequestStatus.APPROVED, RequestStatus.REJECTED):
+        return LinkState(link, "decided")
+    if link.request.status == RequestStatus.EXPIRED or link.expires_at <= timezone.now():
+        return LinkState(link, "expired")
+    return LinkState(link, "open")
+
+
+def request_decide(
+    *,
+    request: AccessRequest,
+    approve: bool,
+    actor: User,
+    via: str,
+    ip_address: str | None = None,
+) -> bool:
+    """Approves or rejects a pending request once: the first decision wins, later ones change
+    nothing. The sender's standing follows, every link of the request is spent, the requester is
+    told. Returns whether this call decided."""
+    with transaction.atomic():
+        locked = (
+            AccessRequest.objects.select_for_update()
+            .select_related("protected_account__account__company")
+            .get(pk=request.pk)
+        )
+        if locked.status != RequestStatus.PENDING:
+            return False
+        now = timezone.now()
+        locked.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+        locked.decided_at, locked.decided_by = now, actor
+        locked.save(update_fields=["status", "decided_at", "decided_by"])
+        sender, _created = AuthorizedSender.objects.get_or_create(
+            protected_account=locked.protected_account,
+            email=locked.email,
+            defaults={"name": locked.name, "origin": Origin.REQUEST},
+        )
+        before = sender.status
+        sender.status = SenderStatus.APPROVED if approve else SenderStatus.REJECTED
+        sender.assigned_by, sender.modified_at = actor, now
+        sender.save(update_fields=["status", "assigned_by", "modified_at"])
+        DecisionLink.objects.filter(request=locked, used_at__isnull=True).update(used_at=now)
+        audit_record(
+            actor=actor,
+            company=locked.protected_account.account.company,
+            kind="esecure.request_approved" if approve else "esecure.request_rejected",
+            target=locked,
+            before={"sender_status": before},
+            after={"sender_status": sender.status, "via": via},
+            ip_address=ip_address,
+        )
+        emails.send_esecure_decision(
+            recipient=locked.email,
+            language=locked.language,
+            requester_name=locked.name,
+            account_number=locked.protected_account.account.number,
+            approved=approve,
+        )
+    return True
+
+
+def link_decide(*, key: str, ip_address: str | None = None) -> tuple[LinkState, bool]:
+    """The POST behind a link's confirm button: decides as the link's admin, if still open.
+    Returns the link's state afterwards and whether this call made the decision."""
+    state = link_lookup(key=key)
+    if state.state != "open" or state.link is None:
+        return state, False
+    decided = request_decide(
+        request=state.link.request,
+        approve=state.link.action == DecisionLinkAction.APPROVE,
+        actor=state.link.admin,
+        via="link",
+        ip_address=ip_address,
+    )
+    return link_lookup(key=key), decided
+
+
+def requests_expire(*, now=None) -> int:
+    """Pending requests past their expiry become expired; the requester may then ask again."""
+    now = now or timezone.now()
+    expired = 0
+    pending = AccessRequest.objects.filter(status=RequestStatus.PENDING, expires_at__lte=now)
+    for request in pending.select_related("protected_account__account__company"):
+        with transaction.atomic():
+            updated = AccessRequest.objects.filter(
+                pk=request.pk, status=RequestStatus.PENDING
+            ).update(status=RequestStatus.EXPIRED)
+            if updated:
+                DecisionLink.objects.filter(request=request, used_at__isnull=True).update(
+                    expires_at=now
+                )
+                audit_record(
+                    actor=None,
+                    company=request.protected_account.account.company,
+                    kind="esecure.request_expired",
+                    target=request,
+                )
+                expired += updated
+    return expired

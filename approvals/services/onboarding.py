@@ -1,0 +1,174 @@
+"""Support staff put an account under eSecure and register its customer admins."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import CustomerAccount, Membership, MembershipKind, MembershipStatus, User
+from accounts.services import audit_record, password_reset_url
+from notifications import emails
+
+from ..models import (
+    AuthorizedSender,
+    CustomerAdmin,
+    Origin,
+    ProtectedAccount,
+    SenderStatus,
+    Status,
+    UsageRecord,
+)
+from .normalise import normalise_email
+
+HISTORY_DAYS = 396  # 13 months
+
+
+@transaction.atomic
+def protection_enable(
+    *,
+    account: CustomerAccount,
+    admin_email: str,
+    first_name: str,
+    last_name: str,
+    language: str = "fr",
+    actor: User,
+    ip_address: str | None = None,
+) -> ProtectedAccount:
+    """Puts an account under eSecure (inactive until an admin activates it), lists the e-mails of
+    its last 13 months as pending (origin history) and registers the first customer admin."""
+    protected, created = ProtectedAccount.objects.get_or_create(
+        account=account, defaults={"origin": Origin.SUPPORT, "assigned_by": actor}
+    )
+    if created:
+        history_list(protected=protected)
+        audit_record(
+            actor=actor,
+            company=account.company,
+            kind="esecure.account_enabled",
+            target=protected,
+            after={"account": account.number},
+            ip_address=ip_address,
+        )
+    customer_admin_add(
+        protected=protected,
+        email=admin_email,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+        actor=actor,
+        origin=Origin.SUPPORT,
+        ip_address=ip_address,
+    )
+    return protected
+
+
+def history_list(*, protected: ProtectedAccount) -> int:
+    """Every e-mail that used the account in the last 13 months becomes a pending sender."""
+    since = timezone.localdate() - timedelta(days=HISTORY_DAYS)
+    emails_seen = (
+        UsageRecord.objects.filter(account=protected.account, used_on__gte=since)
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    now = timezone.now()
+    created = AuthorizedSender.objects.bulk_create(
+        [
+            AuthorizedSender(
+                protected_account=protected,
+                email=email,
+                origin=Origin.HISTORY,
+                status=SenderStatus.PENDING,
+                created_at=now,
+                modified_at=now,
+            )
+            for email in emails_seen
+        ],
+        ignore_conflicts=True,
+    )
+    ProtectedAccount.objects.filter(pk=protected.pk).update(history_listed_at=now)
+    return len(created)
+
+
+@transaction.atomic
+def customer_admin_add(
+    *,
+    protected: ProtectedAccount,
+    email: str,
+    first_name: str,
+    last_name: str,
+    language: str = "fr",
+    actor: User,
+    origin: str = Origin.MANUAL,
+    ip_address: str | None = None,
+) -> CustomerAdmin:
+    """Makes a person customer admin of a protected account: an existing login gets a welcome
+    e-mail, a new one a link to create their password. Either way they become a member of the
+    account's company so that they can open the eSecure area."""
+    email = normalise_email(email)
+    company = protected.account.company
+    user = User.objects.filter(email__iexact=email).first()
+    is_new = user is None
+    if is_new:
+        user = User(
+            username=_free_username(email),
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            language=language,
+            created_by=actor,
+        )
+        user.set_unusable_password()
+        user.save()
+    Membership.objects.get_or_create(
+        user=user,
+        company=company,
+        defaults={
+            "kind": MembershipKind.EMPLOYEE,
+            "status": MembershipStatus.ACTIVE,
+            "created_by": actor,
+        },
+    )
+    admin, created = CustomerAdmin.objects.get_or_create(
+        protected_account=protected,
+        user=user,
+        defaults={"origin": origin, "assigned_by": actor, "status": Status.ACTIVE},
+    )
+    if not created and admin.status != Status.ACTIVE:
+        admin.status, admin.assigned_by = Status.ACTIVE, actor
+        admin.save(update_fields=["status", "assigned_by", "modified_at"])
+    audit_record(
+        actor=actor,
+        company=company,
+        kind="esecure.admin_added",
+        target=admin,
+        after={"account": protected.account.number, "email": email, "new_login": is_new},
+        ip_address=ip_address,
+    )
+    context = {
+        "user": user,
+        "display_name": user.display_name,
+        "account_number": protected.account.number,
+        "company_name": company.name,
+    }
+    if is_new:
+        emails.send_esecure_create_password(
+            **context,
+            create_url=password_reset_url(user=user),
+            valid_hours=settings.PASSWORD_RESET_TIMEOUT // 3600,
+        )
+    else:
+        emails.send_esecure_welcome(
+            **context, portal_url=settings.SITE_URL + reverse("approvals:sender-list")
+        )
+    return admin
+
+
+def _free_username(email: str) -> str:
+    base = email.split("@", 1)[0][:140] or "admin"
+    candidate, n = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
