@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from ..models import ApiKey, User
+from ..models import ApiKey, Grant, MembershipStatus, User
 from .audit import audit_record
 
 KEY_PREFIX = "ses_"
@@ -68,20 +68,39 @@ def api_key_revoke_all(*, user: User, actor: User | None, ip_address: str | None
     return count
 
 
-def api_key_authenticate(*, key: str) -> User | None:
-    """The active person holding this key, or None; records when the key was last used."""
+def api_key_authenticate(*, key: str, permission: tuple[str, str] | None = None) -> User | None:
+    """The active person holding this key, or None; records when the key was last used.
+
+    With `permission` (application code, permission code), the same query also tells whether
+    the holder has that right through an active membership: `user.api_permission_ok`.
+    """
     if not key.startswith(KEY_PREFIX) or len(key) < PREFIX_LENGTH + 8:
         return None
     digest = _digest(key)
     now = timezone.now()
-    for candidate in (
+    candidates = (
         ApiKey.objects.usable(now=now).filter(prefix=key[:PREFIX_LENGTH]).select_related("user")
-    ):
+    )
+    if permission is not None:
+        candidates = candidates.annotate(
+            permission_ok=Exists(
+                Grant.objects.active().filter(
+                    membership__user=OuterRef("user"),
+                    membership__status=MembershipStatus.ACTIVE,
+                    membership__company__is_active=True,
+                    permission__application__code=permission[0],
+                    permission__code=permission[1],
+                )
+            )
+        )
+    for candidate in candidates:
         if hmac.compare_digest(candidate.key_hash, digest) and candidate.user.is_active:
             if (
                 candidate.last_used_at is None
                 or now - candidate.last_used_at > LAST_USED_RESOLUTION
             ):
                 ApiKey.objects.filter(pk=candidate.pk).update(last_used_at=now)
-            return candidate.user
+            user = candidate.user
+            user.api_permission_ok = getattr(candidate, "permission_ok", None)
+            return user
     return None
