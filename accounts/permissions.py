@@ -303,6 +303,11 @@ def profile_errors(*, application: Application, rights: Mapping[Permission, Scop
 
 # --- User-management rights ---------------------------------------------------------------
 
+
+def _management_label(name: str) -> str:
+    return str(getattr(Membership._meta.get_field(name), "verbose_name", name))
+
+
 MANAGEMENT_RIGHTS = (
     "can_manage_users",
     "can_manage_admins",
@@ -334,6 +339,6 @@ def management_errors(
         if wanted.get(name) and not current and not ceiling.management.get(name):
             errors.append(
                 _("Vous ne pouvez pas donner un droit que vous n'avez pas : %(right)s.")
-                % {"right": Membership._meta.get_field(name).verbose_name}
+                % {"right": _management_label(name)}
             )
     return errors

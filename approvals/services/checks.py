@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -47,7 +48,7 @@ class CheckResult:
     request_id: int | None = None
 
 
-def _lookup(account_number: str, email: str) -> dict | None:
+def _lookup(account_number: str, email: str) -> Any:
     """Account, protection, the sender's standing and the domain's, in one query."""
     domain = email.rsplit("@", 1)[1]
     protection = OuterRef("protection")

@@ -108,9 +108,11 @@ def customer_admin_add(
     account's company so that they can open the eSecure area."""
     email = normalise_email(email)
     company = protected.account.company
-    user = User.objects.filter(email__iexact=email).first()
-    is_new = user is None
-    if is_new:
+    existing = User.objects.filter(email__iexact=email).first()
+    is_new = existing is None
+    if existing is not None:
+        user = existing
+    else:
         user = User(
             username=_free_username(email),
             email=email,
@@ -146,21 +148,22 @@ def customer_admin_add(
         after={"account": protected.account.number, "email": email, "new_login": is_new},
         ip_address=ip_address,
     )
-    context = {
-        "user": user,
-        "display_name": user.display_name,
-        "account_number": protected.account.number,
-        "company_name": company.name,
-    }
     if is_new:
         emails.send_esecure_create_password(
-            **context,
+            user=user,
+            display_name=user.display_name,
+            account_number=protected.account.number,
+            company_name=company.name,
             create_url=password_reset_url(user=user),
             valid_hours=settings.PASSWORD_RESET_TIMEOUT // 3600,
         )
     else:
         emails.send_esecure_welcome(
-            **context, portal_url=settings.SITE_URL + reverse("approvals:sender-list")
+            user=user,
+            display_name=user.display_name,
+            account_number=protected.account.number,
+            company_name=company.name,
+            portal_url=settings.SITE_URL + reverse("approvals:sender-list"),
         )
     return admin
 
