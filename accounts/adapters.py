@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .selectors.users import user_is_technical
 
 _WRONG_CREDENTIALS = _("Nom d'utilisateur, e-mail ou mot de passe incorrect.")
 
@@ -21,6 +22,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def authenticate(self, request, **credentials):
+        """A technical user (API key only) never signs in interactively, even with a password
+        set by mistake (e.g. in Django admin): refused like wrong credentials."""
+        user = super().authenticate(request, **credentials)
+        if user is not None and user_is_technical(user=user):
+            self.authentication_failed(request, **credentials)
+            return None
+        return user
 
     def post_login(self, request, user, **kwargs):
         services.sign_in_record(user=user, ip_address=services.client_ip(request))

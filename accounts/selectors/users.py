@@ -1,0 +1,225 @@
+"""Reads for the standard users pages ("Mes utilisateurs") and their rights pages.
+
+Every read starts from a company: a person of another company is never found (the views answer
+404). Standard users are the memberships of kind employee and technical; advanced users and
+providers have their own pages.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
+
+from ..models import (
+    AccessProfile,
+    AccountApplication,
+    Application,
+    BillingAddress,
+    Company,
+    CustomerAccount,
+    Grant,
+    Membership,
+    MembershipKind,
+    MembershipStatus,
+    Permission,
+    Product,
+    ServiceType,
+    User,
+)
+from ..permissions import SCOPE_DIMENSIONS, Scope, grants_with_scopes
+
+STANDARD_KINDS = (MembershipKind.EMPLOYEE, MembershipKind.TECHNICAL)
+
+# ?sort= values of the users list and the columns they order by (ties broken by username).
+USER_SORTS = {
+    "username": (Lower("user__username"),),
+    "name": (Lower("user__last_name"), Lower("user__first_name")),
+    "email": (Lower("user__email"),),
+    "created_by": (Lower("created_by__username"),),
+}
+
+
+def _deactivated() -> Q:
+    return Q(status=MembershipStatus.DEACTIVATED) | Q(user__is_active=False)
+
+
+def standard_membership_queryset(*, company: Company) -> QuerySet[Membership]:
+    """Standard users of a company (employees and technical users), whatever their status."""
+    return Membership.objects.for_company(company).filter(kind__in=STANDARD_KINDS)
+
+
+def standard_membership_get(*, company: Company, user_id: int) -> Membership:
+    """The standard membership of `user_id` in `company`; raises Membership.DoesNotExist."""
+    return (
+        standard_membership_queryset(company=company)
+        .select_related("user", "company", "created_by")
+        .get(user_id=user_id)
+    )
+
+
+def standard_membership_list(
+    *, company: Company, query: str = "", sort: str = "username", deactivated: bool = False
+) -> QuerySet[Membership]:
+    """The users list: search in username, names and e-mail, sort, deactivated ones on demand.
+
+    Each row carries `elsewhere`: the person is also an administrator or a provider of another
+    company (SPEC C4), computed in the same query.
+    """
+    elsewhere = (
+        Membership.objects.active()
+        .filter(user=OuterRef("user"))
+        .exclude(company=company)
+        .filter(
+            Q(can_manage_users=True) | Q(can_manage_admins=True) | Q(kind=MembershipKind.PROVIDER)
+        )
+    )
+    memberships = (
+        standard_membership_queryset(company=company)
+        .select_related("user", "created_by")
+        .annotate(elsewhere=Exists(elsewhere))
+    )
+    if not deactivated:
+        memberships = memberships.exclude(_deactivated())
+    for term in query.split():
+        memberships = memberships.filter(
+            Q(user__username__icontains=term)
+            | Q(user__first_name__icontains=term)
+            | Q(user__last_name__icontains=term)
+            | Q(user__email__icontains=term)
+        )
+    descending = sort.startswith("-")
+    columns = USER_SORTS.get(sort.lstrip("-"), USER_SORTS["username"])
+    ordering = [c.desc() if descending else c.asc() for c in columns]
+    return memberships.order_by(*ordering, "user__username", "pk")
+
+
+def copy_source_list(*, company: Company, exclude_user_id: int) -> QuerySet[Membership]:
+    """Standard users of the company whose rights can be copied: active, holding a right."""
+    holds = Grant.objects.active().filter(membership=OuterRef("pk"))
+    return (
+        standard_membership_queryset(company=company)
+        .filter(status=MembershipStatus.ACTIVE, user__is_active=True)
+        .exclude(user_id=exclude_user_id)
+        .filter(Exists(holds))
+        .select_related("user")
+        .order_by(Lower("user__username"))
+    )
+
+
+def user_is_technical(*, user: User) -> bool:
+    """A technical user: member of companies only as a technical user (API key, no sign-in)."""
+    kinds = set(Membership.objects.filter(user=user).values_list("kind", flat=True))
+    return kinds == {MembershipKind.TECHNICAL}
+
+
+def username_taken(*, username: str) -> bool:
+    return User.objects.filter(username__iexact=username.strip()).exists()
+
+
+def email_taken(*, email: str, exclude_user_id: int | None = None) -> bool:
+    users = User.objects.filter(email__iexact=email.strip())
+    if exclude_user_id is not None:
+        users = users.exclude(pk=exclude_user_id)
+    return bool(email.strip()) and users.exists()
+
+
+# --- Rights ------------------------------------------------------------------------------
+
+
+def member_rights(
+    *, membership: Membership, application: Application | None = None
+) -> dict[int, Scope]:
+    """A member's stored rights (permission id → scope), even while the member is deactivated:
+    the rights pages show what reactivation would restore."""
+    grants = Grant.objects.active().filter(membership=membership)
+    if application is not None:
+        grants = grants.filter(permission__application=application)
+    return {g.permission_id: Scope.of_grant(g) for g in grants_with_scopes(grants)}
+
+
+def enabled_application_list(*, company: Company) -> list[Application]:
+    """Applications enabled on at least one active account of the company, in catalog order."""
+    enabled = AccountApplication.objects.filter(
+        application=OuterRef("pk"), account__company=company, account__is_active=True
+    )
+    return list(Application.objects.filter(is_active=True).filter(Exists(enabled)))
+
+
+def enabled_application_get(*, company: Company, code: str) -> Application:
+    """An application enabled on the company's accounts; raises Application.DoesNotExist."""
+    enabled = AccountApplication.objects.filter(
+        application=OuterRef("pk"), account__company=company, account__is_active=True
+    )
+    return Application.objects.filter(is_active=True).filter(Exists(enabled)).get(code=code)
+
+
+@dataclass
+class RightsChoices:
+    """Everything a rights form of one application offers, loaded in a fixed number of queries."""
+
+    application: Application
+    permissions: list[Permission]
+    accounts: list[CustomerAccount] = field(default_factory=list)
+    billing_addresses: list[BillingAddress] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)
+    service_types: list[ServiceType] = field(default_factory=list)
+    profiles: list[AccessProfile] = field(default_factory=list)
+
+    def items(self, dimension: str) -> list:
+        return getattr(self, dimension)
+
+    def names(self) -> dict[str, dict[int, str]]:
+        """Readable name of every item, per dimension (account numbers, labels)."""
+        return {
+            "accounts": {a.pk: a.number for a in self.accounts},
+            "billing_addresses": {b.pk: b.name for b in self.billing_addresses},
+            "products": {p.pk: p.label for p in self.products},
+            "service_types": {t.pk: t.label for t in self.service_types},
+        }
+
+
+def rights_choices(*, company: Company, application: Application) -> RightsChoices:
+    """The permissions and scope items an admin may pick from on one application."""
+    choices = RightsChoices(
+        application=application,
+        permissions=list(
+            application.permissions.filter(is_active=True).select_related("application")
+        ),
+        accounts=list(
+            CustomerAccount.objects.for_company(company)
+            .active()
+            .filter(applications=application)
+            .distinct()
+            .order_by("number")
+        ),
+    )
+    if application.uses_billing_addresses:
+        choices.billing_addresses = list(
+            BillingAddress.objects.for_company(company).active().order_by("name")
+        )
+    if application.uses_products:
+        choices.products = list(application.products.order_by("position", "name"))
+    if application.uses_service_types:
+        choices.service_types = list(application.service_types.order_by("position", "number"))
+    if application.uses_profiles:
+        choices.profiles = list(
+            application.profiles.order_by("position").prefetch_related("rules", "service_types")
+        )
+    return choices
+
+
+def union_scope(rights: dict[int, Scope]) -> Scope:
+    """Every item of every right: what a rights form shows as selected."""
+    scope = Scope()
+    for value in rights.values():
+        scope = scope | value
+    return scope
+
+
+def scope_summary(scope: Scope, names: dict[str, dict[int, str]]) -> dict[str, list[str]]:
+    """Readable names of a scope's items, per dimension, in the order of `names` (catalog
+    order); unknown ids are left out."""
+    return {
+        dim: [name for pk, name in names[dim].items() if pk in getattr(scope, dim)]
+        for dim in SCOPE_DIMENSIONS
+    }

@@ -1,0 +1,264 @@
+"""A standard user's rights per application: overview, edit one application, copy rights (from
+the acting administrator or another user), always under the acting administrator's ceiling."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ..forms.users import CopySourceForm, RightsForm
+from ..models import (
+    Application,
+    BillingAddress,
+    CustomerAccount,
+    Membership,
+    Permission,
+    Product,
+    ServiceType,
+)
+from ..permissions import Scope, admin_required, held_rights
+from ..selectors import users as selectors
+from ..services.audit import client_ip
+from ..services.grants import rights_copy_preview, rights_set
+from .users import ceiling_for, member_or_404
+
+SUMMARY_LENGTH = 4  # items named per dimension in a summary, then « and N more »
+
+
+def _application_or_404(request, code: str) -> Application:
+    try:
+        return selectors.enabled_application_get(company=request.company, code=code)
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def _names(company, applications: list[Application]) -> dict[str, dict[int, str]]:
+    """Readable names of every scope item the overview may mention, in four queries."""
+    return {
+        "accounts": dict(CustomerAccount.objects.for_company(company).values_list("pk", "number")),
+        "billing_addresses": dict(
+            BillingAddress.objects.for_company(company).values_list("pk", "name")
+        ),
+        "products": {p.pk: p.label for p in Product.objects.filter(application__in=applications)},
+        "service_types": {
+            t.pk: t.label for t in ServiceType.objects.filter(application__in=applications)
+        },
+    }
+
+
+def _summary(scope: Scope, names: dict[str, dict[int, str]]) -> list[dict]:
+    """Per dimension: a few names and how many more, for a one-line « where »."""
+    parts = []
+    for dim, items in selectors.scope_summary(scope, names).items():
+        if items:
+            parts.append(
+                {
+                    "dimension": dim,
+                    "items": items[:SUMMARY_LENGTH],
+                    "more": max(0, len(items) - SUMMARY_LENGTH),
+                }
+            )
+    return parts
+
+
+def _rows(rights: dict[int, Scope], permissions: dict[int, Permission], names) -> list[dict]:
+    ordered = sorted(rights, key=lambda pk: (permissions[pk].position, pk))
+    return [{"permission": permissions[pk], "where": _summary(rights[pk], names)} for pk in ordered]
+
+
+def _deactivated(membership: Membership) -> bool:
+    return not (membership.is_active and membership.user.is_active)
+
+
+@admin_required
+def user_rights(request, pk: int):
+    membership = member_or_404(request, pk)
+    ceiling = ceiling_for(request)
+    applications = selectors.enabled_application_list(company=request.company)
+    permissions = {
+        p.pk: p for p in Permission.objects.filter(application__in=applications, is_active=True)
+    }
+    rights = selectors.member_rights(membership=membership)
+    names = _names(request.company, applications)
+    rows = []
+    for application in applications:
+        own = {pk for pk, p in permissions.items() if p.application_id == application.pk}
+        held = {pk: scope for pk, scope in rights.items() if pk in own}
+        rows.append(
+            {
+                "application": application,
+                "rights": _rows(held, permissions, names),
+                "actor_holds": ceiling.unlimited or any(pk in ceiling.held for pk in own),
+            }
+        )
+    sources = selectors.copy_source_list(company=request.company, exclude_user_id=pk)
+    return render(
+        request,
+        "accounts/rights/overview.html",
+        {
+            "membership": membership,
+            "person": membership.user,
+            "rows": rows,
+            "deactivated": _deactivated(membership),
+            "copy_form": CopySourceForm(sources=sources, applications=applications),
+        },
+    )
+
+
+def _profile_matrix(choices) -> dict | None:
+    """The Parcels International profile matrix, as help beside the form."""
+    if not choices.profiles:
+        return None
+    rules = {
+        profile.pk: {r.permission_id: r.requirement for r in profile.rules.all()}
+        for profile in choices.profiles
+    }
+    return {
+        "profiles": choices.profiles,
+        "rows": [
+            {
+                "permission": permission,
+                "cells": [rules[profile.pk].get(permission.pk, "") for profile in choices.profiles],
+            }
+            for permission in choices.permissions
+        ],
+        "service_types": [
+            sorted(t.number for t in profile.service_types.all() if t.number is not None)
+            for profile in choices.profiles
+        ],
+    }
+
+
+@admin_required
+def user_rights_edit(request, pk: int, app_code: str):
+    membership = member_or_404(request, pk)
+    application = _application_or_404(request, app_code)
+    ceiling = ceiling_for(request)
+    choices = selectors.rights_choices(company=request.company, application=application)
+    current = selectors.member_rights(membership=membership, application=application)
+    data = request.POST if request.method == "POST" else None  # all unticked: still a POST
+    form = RightsForm(data, choices=choices, ceiling=ceiling, current=current)
+    errors: list[str] = []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                change = rights_set(
+                    membership=membership,
+                    application=application,
+                    rights=form.rights(),
+                    actor=request.user,
+                    ceiling=ceiling,
+                    ip_address=client_ip(request),
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                if change:
+                    messages.success(
+                        request,
+                        _("Les droits %(application)s de %(username)s sont enregistrés.")
+                        % {"application": application.label, "username": membership.user.username},
+                    )
+                else:
+                    messages.info(request, _("Aucun changement."))
+                return redirect("accounts:user-rights", pk=pk)
+        else:
+            errors = [str(message) for field in form.errors.values() for message in field]
+    return render(
+        request,
+        "accounts/rights/edit.html",
+        {
+            "membership": membership,
+            "person": membership.user,
+            "application": application,
+            "form": form,
+            "errors": errors,
+            "matrix": _profile_matrix(choices),
+            "deactivated": _deactivated(membership),
+        },
+    )
+
+
+def _copy_source(request, membership: Membership, ceiling):
+    """Whose rights to copy: ?from=<user id of the company>, else the acting administrator."""
+    raw = request.POST.get("from") or request.GET.get("from")
+    if not raw:
+        return ceiling.held, None
+    try:
+        source_id = int(raw)
+    except ValueError:
+        raise Http404 from None
+    source = member_or_404(request, source_id)
+    return held_rights(membership=source), source.user
+
+
+@admin_required
+def user_rights_copy(request, pk: int, app_code: str):
+    membership = member_or_404(request, pk)
+    application = _application_or_404(request, app_code)
+    ceiling = ceiling_for(request)
+    source, source_user = _copy_source(request, membership, ceiling)
+    preview = rights_copy_preview(
+        source=source, membership=membership, application=application, ceiling=ceiling
+    )
+    errors = list(preview.errors)
+    if request.method == "POST" and preview.added and not errors:
+        try:
+            rights_set(
+                membership=membership,
+                application=application,
+                rights=preview.rights,
+                actor=request.user,
+                ceiling=ceiling,
+                ip_address=client_ip(request),
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(
+                request,
+                _("Les droits %(application)s sont copiés pour %(username)s.")
+                % {"application": application.label, "username": membership.user.username},
+            )
+            return redirect("accounts:user-rights", pk=pk)
+    elif request.method == "POST" and not preview.added:
+        messages.info(request, _("Rien à copier : aucun droit ne serait ajouté."))
+        return redirect("accounts:user-rights", pk=pk)
+    names = selectors.rights_choices(company=request.company, application=application).names()
+    added = [
+        {"permission": permission, "where": _summary(scope, names)}
+        for permission, scope in sorted(preview.added, key=lambda pair: pair[0].position)
+    ]
+    return render(
+        request,
+        "accounts/rights/copy.html",
+        {
+            "membership": membership,
+            "person": membership.user,
+            "application": application,
+            "source_user": source_user,
+            "added": added,
+            "dropped": preview.dropped,
+            "errors": errors,
+        },
+    )
+
+
+@admin_required
+def user_rights_copy_choose(request, pk: int):
+    """The overview's « copy the rights of user… » form: on to that application's preview."""
+    member_or_404(request, pk)
+    form = CopySourceForm(
+        request.GET,
+        sources=selectors.copy_source_list(company=request.company, exclude_user_id=pk),
+        applications=selectors.enabled_application_list(company=request.company),
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un utilisateur et une application."))
+        return redirect("accounts:user-rights", pk=pk)
+    url = reverse("accounts:user-rights-copy", args=[pk, form.cleaned_data["app"]])
+    return redirect(f"{url}?{urlencode({'from': form.cleaned_data['from']})}")

@@ -1,0 +1,278 @@
+"""Standard users ("Mes utilisateurs"): list, create, create a technical user, edit,
+deactivate, reactivate. Every person is looked up through a membership of the selected company
+(another company's person answers 404)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ..forms.users import TechnicalUserForm, UserCreateForm, UserEditForm, UserListFilterForm
+from ..models import Membership, MembershipKind, MembershipStatus
+from ..permissions import Ceiling, admin_required, management_errors
+from ..selectors import users as selectors
+from ..services import users as services
+from ..services.audit import client_ip
+
+PAGE_SIZE = 25
+SORT_COLUMNS = (
+    ("username", gettext_lazy("Nom d'utilisateur")),
+    ("name", gettext_lazy("Nom")),
+    ("email", gettext_lazy("Adresse e-mail")),
+    ("created_by", gettext_lazy("Créé par")),
+)
+
+
+def ceiling_for(request) -> Ceiling:
+    return Ceiling.for_actor(
+        actor=request.user, membership=request.membership, company=request.company
+    )
+
+
+def member_or_404(request, pk: int) -> Membership:
+    """A standard user of the selected company, or 404 (never another company's person)."""
+    try:
+        return selectors.standard_membership_get(company=request.company, user_id=pk)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Puts a service's ValidationError on the form: on its field when the form has it."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _sort_headers(request, sort: str) -> list[dict]:
+    headers = []
+    for key, label in SORT_COLUMNS:
+        query = request.GET.copy()
+        query.pop("page", None)
+        aria = ""
+        if sort == key:
+            aria, query["sort"] = "ascending", f"-{key}"
+        elif sort == f"-{key}":
+            aria, query["sort"] = "descending", key
+        else:
+            query["sort"] = key
+        headers.append({"key": key, "label": label, "url": f"?{query.urlencode()}", "aria": aria})
+    return headers
+
+
+@admin_required
+def user_list(request):
+    form = UserListFilterForm(request.GET)
+    valid = form.is_valid()
+    query = form.cleaned_data.get("q", "") if valid else ""
+    deactivated = bool(form.cleaned_data.get("deactivated")) if valid else False
+    sort = request.GET.get("sort", "username")
+    if sort.lstrip("-") not in selectors.USER_SORTS:
+        sort = "username"
+    memberships = selectors.standard_membership_list(
+        company=request.company, query=query, sort=sort, deactivated=deactivated
+    )
+    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
+    for membership in page.object_list:
+        membership.is_deactivated = (
+            membership.status == MembershipStatus.DEACTIVATED or not membership.user.is_active
+        )
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return render(
+        request,
+        "accounts/users/list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "query_string": query_string.urlencode(),
+            "headers": _sort_headers(request, sort),
+            "searching": bool(query),
+            "show_legend": any(m.elsewhere for m in page.object_list),
+        },
+    )
+
+
+@admin_required
+def user_create(request):
+    ceiling = ceiling_for(request)
+    form = UserCreateForm(request.POST or None, ceiling=ceiling, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.user_create(
+                company=request.company,
+                actor=request.user,
+                ceiling=ceiling,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                details=form.details(),
+                management=form.management_wanted(),
+                ip_address=client_ip(request),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "L'utilisateur %(username)s est créé et a reçu son nom d'utilisateur par "
+                    "e-mail. Il n'a encore aucun droit sur les applications : donnez-lui en "
+                    "ci-dessous."
+                )
+                % {"username": membership.user.username},
+            )
+            return redirect("accounts:user-rights", pk=membership.user_id)
+    return render(request, "accounts/users/create.html", {"form": form})
+
+
+def _key_page(request, membership: Membership, key: str, *, created: bool):
+    response = render(
+        request,
+        "accounts/users/technical_key.html",
+        {
+            "membership": membership,
+            "key": key,
+            "created": created,
+            "grace_hours": settings.API_KEY_GRACE_HOURS,
+        },
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@admin_required
+def user_create_technical(request):
+    ceiling = ceiling_for(request)
+    form = TechnicalUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership, key = services.user_create_technical(
+                company=request.company,
+                actor=request.user,
+                ceiling=ceiling,
+                username=form.cleaned_data["username"],
+                label=form.cleaned_data["label"],
+                email=form.cleaned_data["email"],
+                ip_address=client_ip(request),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _key_page(request, membership, key, created=True)
+    return render(request, "accounts/users/create_technical.html", {"form": form})
+
+
+@admin_required
+def user_edit(request, pk: int):
+    membership = member_or_404(request, pk)
+    ceiling = ceiling_for(request)
+    form = UserEditForm(
+        request.POST or None, membership=membership, ceiling=ceiling, actor=request.user
+    )
+    blocked = (
+        []
+        if membership.user_id == request.user.pk
+        else management_errors(ceiling=ceiling, target=membership, wanted={})
+    )
+    if blocked:  # shown, not changeable: the service would refuse anyway
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(
+                membership=membership,
+                actor=request.user,
+                ceiling=ceiling,
+                details=form.details(),
+                management=form.management_wanted(),
+                ip_address=client_ip(request),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Les données de %(username)s sont enregistrées.")
+                % {"username": membership.user.username},
+            )
+            return redirect("accounts:user-list")
+    return render(
+        request,
+        "accounts/users/edit.html",
+        {
+            "form": form,
+            "membership": membership,
+            "person": membership.user,
+            "blocked": blocked,
+            "technical": membership.kind == MembershipKind.TECHNICAL,
+        },
+    )
+
+
+def _change_status(request, pk: int, *, service, done: str):
+    membership = member_or_404(request, pk)
+    try:
+        service(
+            membership=membership,
+            actor=request.user,
+            ceiling=ceiling_for(request),
+            ip_address=client_ip(request),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done % {"username": membership.user.username})
+    return redirect(f"{reverse('accounts:user-list')}?deactivated=1")
+
+
+@require_POST
+@admin_required
+def user_deactivate(request, pk: int):
+    return _change_status(
+        request,
+        pk,
+        service=services.user_deactivate,
+        done=_(
+            "%(username)s est désactivé : plus de connexion ni de droits dans cette société. "
+            "Ses droits sont conservés et reviendront s'il est réactivé."
+        ),
+    )
+
+
+@require_POST
+@admin_required
+def user_reactivate(request, pk: int):
+    return _change_status(
+        request,
+        pk,
+        service=services.user_reactivate,
+        done=_("%(username)s est réactivé : ses droits comptent de nouveau."),
+    )
+
+
+@require_POST
+@admin_required
+def technical_key_regenerate(request, pk: int):
+    membership = member_or_404(request, pk)
+    try:
+        key = services.technical_key_regenerate(
+            membership=membership,
+            actor=request.user,
+            ceiling=ceiling_for(request),
+            ip_address=client_ip(request),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("accounts:user-edit", pk=pk)
+    return _key_page(request, membership, key, created=False)
