@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "delegation",
     "approvals",
     "imports",
+    "portal",  # project-level commands (seed_demo) that span every app
 ]
 
 MIDDLEWARE = [

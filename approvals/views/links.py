@@ -30,5 +30,4 @@ def decision_link(request, key: str):
         status=status,
     )
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
     return response

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accounts.management.commands.seed_demo import DEFAULT_PASSWORD
+from portal.management.commands.seed_demo import DEFAULT_PASSWORD
 from accounts.models import Application, Invitation, Membership, User
 from accounts.permissions import Ceiling, Scope
 from accounts.services.grants import rights_set

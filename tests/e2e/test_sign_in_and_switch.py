@@ -5,7 +5,7 @@ import re
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from accounts.management.commands.seed_demo import DEFAULT_PASSWORD
+from portal.management.commands.seed_demo import DEFAULT_PASSWORD
 
 LOGIN_PATH = "/accounts/login/"
 
@@ -37,7 +37,7 @@ def test_demo_admin_signs_in_and_switches_company(page: Page, live_server, scree
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text("LogiServ Partner GmbH")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    nav = page.get_by_role("navigation", name="Navigation principale")
+    nav = page.locator("nav.main-nav")
     expect(nav.get_by_role("link", name="Tableau de bord")).to_be_visible()
     assert _stylesheet_loaded(page)
     screenshot("dashboard-fr")

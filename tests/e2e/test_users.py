@@ -7,7 +7,7 @@ import re
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from accounts.management.commands.seed_demo import DEFAULT_PASSWORD
+from portal.management.commands.seed_demo import DEFAULT_PASSWORD
 from accounts.models import Grant, GrantStatus, Membership, MembershipStatus, User
 
 LOGIN_PATH = "/accounts/login/"

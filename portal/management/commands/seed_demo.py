@@ -6,17 +6,21 @@ changes nothing the second time. Writes go straight through the ORM: this is see
 user action, so no audit rows and no e-mails.
 """
 
+import hashlib
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import (
     AccountApplication,
+    ApiKey,
     Application,
     BillingAddress,
     Company,
@@ -27,6 +31,19 @@ from accounts.models import (
     MembershipKind,
     MembershipStatus,
     User,
+)
+from accounts.services.apikeys import KEY_PREFIX, PREFIX_LENGTH
+from approvals.models import (
+    AccessRequest,
+    AuthorizedDomain,
+    AuthorizedSender,
+    CustomerAdmin,
+    Origin,
+    ProtectedAccount,
+    RequestStatus,
+    SenderStatus,
+    Status,
+    UsageRecord,
 )
 
 DEFAULT_PASSWORD = "Sesame-demo-2026!"
@@ -48,6 +65,8 @@ COLISSIMO_APPS = [
     "colissimo-tariffs",
 ]
 DHL_APPS = ["dhl-shipping"]
+CARRIER = "Sésame Transporteur"
+CARRIER_ACCOUNT = "950000001"
 SWISSPOST_APPS = ["swisspost-online-services"]
 
 # Parcels International: « Accès douane » and « Accès à eShipper Pro » fit no profile of the
@@ -143,6 +162,16 @@ COMPANIES = [
         applications=DHL_APPS,
     ),
     CompanySpec(
+        name="Sésame Transporteur",
+        address="Avenue du Port 86",
+        postcode="1000",
+        city="Bruxelles",
+        country="BE",
+        vat_number="BE0200000001",
+        accounts=[(CARRIER_ACCOUNT, "Transporteur - Intégrations API")],
+        applications=DHL_APPS,
+    ),
+    CompanySpec(
         name="Routage Express SPRL",
         address="Chaussée de Mons 200",
         postcode="1070",
@@ -188,6 +217,8 @@ PEOPLE = {
                        "Account Manager", ""),
     "admin.nordic": ("mr", "Jan", "Peeters", "jan.peeters@nordic.example", "nl", "BE",
                      "Shipping manager", ""),
+    "esecure.nordic": ("mrs", "Elise", "Janssens", "elise.janssens@nordicparts.example", "fr",
+                       "BE", "Responsable sécurité des envois", ""),
     "admin.routage": ("mr", "Thomas", "Lejeune", "thomas.lejeune@routage.example", "fr", "BE",
                       "Chef de production", ""),
     "support": ("mrs", "Nadia", "Benali", "support@sesame.example", "fr", "BE",
@@ -199,6 +230,32 @@ PEOPLE = {
 INACTIVE_USERS = {"ancien.lambert"}
 ADMIN_FLAGS = {"can_manage_users": True, "can_manage_admins": True, "can_recover_password": True}
 
+# --- eSecure (DHL) ------------------------------------------------------------------------------
+TECHNICAL_USER = "dhl.shipping.app"
+PROTECTED_ACCOUNT = "950000033"
+INACTIVE_ACCOUNT = "950000034"
+HISTORY_DAYS = 395  # the usage history covers 13 months
+# e-mail, name, status, origin, decided by ("jan", "elise" or ""), days since last change
+SENDERS = [
+    ("expedition@nordicparts.example", "Service expédition", SenderStatus.APPROVED,
+     Origin.MANUAL, "jan", 28),
+    ("magazijn@nordicparts.example", "Magazijn Antwerpen", SenderStatus.APPROVED,
+     Origin.HISTORY, "jan", 27),
+    ("l.devos@nordicparts.example", "Lotte De Vos", SenderStatus.APPROVED, Origin.UPLOAD,
+     "elise", 20),
+    ("orders@brugge-logistics.example", "Brugge Logistics (partenaire)", SenderStatus.APPROVED,
+     Origin.REQUEST, "elise", 12),
+    ("colis.rapide@webmail.example", "", SenderStatus.REJECTED, Origin.HISTORY, "jan", 26),
+    ("k.wouters@nordicparts.example", "", SenderStatus.PENDING, Origin.HISTORY, "", 31),
+    ("douane@nordicparts.example", "", SenderStatus.PENDING, Origin.HISTORY, "", 31),
+    ("warehouse@antwerp-freight.example", "", SenderStatus.PENDING, Origin.HISTORY, "", 31),
+    ("p.jacobs@webmail.example", "", SenderStatus.PENDING, Origin.HISTORY, "", 31),
+    ("export.team@nordicparts.example", "", SenderStatus.PENDING, Origin.HISTORY, "", 31),
+]  # fmt: skip
+USAGE = [email for email, *_rest in SENDERS]
+PENDING_REQUEST = ("nouveau.transitaire@antwerp-freight.example", "Tom Verhoeven", "nl")
+SENDER_CHECK_URL = f"{SITE_URL}/api/v1/sender-checks"
+
 
 class Command(BaseCommand):
     help = "Crée ou remet en état les données de démonstration (sociétés, personnes, droits)."
@@ -209,6 +266,14 @@ class Command(BaseCommand):
             default=DEFAULT_PASSWORD,
             help=f"Mot de passe de toutes les personnes de démo (défaut : {DEFAULT_PASSWORD}).",
         )
+        parser.add_argument(
+            "--api-key",
+            help=(
+                f"Clé d'API à donner à l'utilisateur technique « {TECHNICAL_USER} » (commence "
+                f"par « {KEY_PREFIX} », 24 caractères au moins) pour essayer l'API avec curl. "
+                "Sans cette option, une clé existante est laissée telle quelle."
+            ),
+        )
 
     def handle(self, *args, **options):
         password = options["password"]
@@ -216,11 +281,18 @@ class Command(BaseCommand):
             validate_password(password)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+        api_key = options.get("api_key")
+        if api_key is not None and (problem := api_key_errors(api_key)):
+            raise CommandError(problem)
         if not Application.objects.filter(code__in=BPOST_APPS).exists():
             raise CommandError("Catalogue d'applications absent : lancez d'abord « migrate ».")
         with transaction.atomic():
-            Seeder(password=password).run()
+            seeder = Seeder(password=password)
+            seeder.run()
+            if api_key is not None:
+                api_key_set(user=seeder.users[TECHNICAL_USER], key=api_key)
         self._report(password)
+        self._report_esecure(api_key)
 
     def _report(self, password: str) -> None:
         write = self.stdout.write
@@ -260,6 +332,45 @@ class Command(BaseCommand):
         )
         write("« ancien.lambert » est désactivé et ne peut pas se connecter.")
 
+    def _report_esecure(self, api_key: str | None) -> None:
+        write = self.stdout.write
+        write(self.style.MIGRATE_HEADING("\neSecure (DHL)"))
+        for protected in ProtectedAccount.objects.filter(
+            account__number__in=[PROTECTED_ACCOUNT, INACTIVE_ACCOUNT]
+        ).select_related("account"):
+            senders = dict(
+                protected.senders.values_list("status").annotate(n=Count("pk")).order_by()
+            )
+            write(
+                f"  {protected.account.number}  "
+                + ("protection active" if protected.is_active else "protection inactive")
+                + f", {protected.admins.filter(status=Status.ACTIVE).count()} administrateur(s), "
+                f"{senders.get(SenderStatus.APPROVED, 0)} approuvé(s), "
+                f"{senders.get(SenderStatus.PENDING, 0)} en attente, "
+                f"{senders.get(SenderStatus.REJECTED, 0)} rejeté(s), "
+                f"{protected.domains.filter(status=Status.ACTIVE).count()} domaine(s) actif(s)"
+            )
+        write("  Administrateurs clients : admin.nordic, esecure.nordic (portail, onglet eSecure)")
+        has_key = ApiKey.objects.usable().filter(user__username=TECHNICAL_USER).exists()
+        write(
+            f"  Utilisateur technique : {TECHNICAL_USER} ({CARRIER}), droit "
+            "« dhl-shipping / sender-check », "
+            + ("clé d'API en place" if has_key else "sans clé d'API")
+        )
+        if api_key is None:
+            write(
+                f"  Pour essayer l'API : relancez avec --api-key {KEY_PREFIX}<au moins 20 "
+                "caractères> (la clé n'est jamais réaffichée), puis :"
+            )
+        else:
+            write("  Vérification expéditeur :")
+        key = api_key or "<KEY>"
+        body = f'{{"account_number": "{PROTECTED_ACCOUNT}", "email": "new.person@example.com"}}'
+        write(
+            f'  curl -s -X POST {SENDER_CHECK_URL} -H "Authorization: Api-Key {key}" '
+            f"-H \"Content-Type: application/json\" -d '{body}'"
+        )
+
 
 class Seeder:
     """Writes the demo data; every step finds its rows first and creates only what is missing."""
@@ -281,7 +392,9 @@ class Seeder:
         self.roux()
         self.helvetia()
         self.nordic()
+        self.carrier()
         self.routage()
+        self.esecure()
 
     # --- Rows -------------------------------------------------------------------------------
 
@@ -516,6 +629,137 @@ class Seeder:
 
     def nordic(self) -> None:
         self.admin("admin.nordic", "Nordic Parts NV", DHL_APPS)
+        self.membership("esecure.nordic", "Nordic Parts NV", created_by=self.users["admin.nordic"])
+
+    def carrier(self) -> None:
+        """The carrier's shipping application: a technical user that calls the sender check."""
+        user = upsert(
+            User,
+            {"username": TECHNICAL_USER},
+            first_name="DHL Shipping",
+            last_name="(application)",
+            email="dhl.shipping.app@sesame.example",
+            language="en",
+            country="BE",
+            function="Client machine de la vérification expéditeur",
+            is_active=True,
+            must_change_password=False,
+        )
+        if user.has_usable_password():  # a machine signs in with its API key only
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        self.users[TECHNICAL_USER] = user
+        membership = self.membership(
+            TECHNICAL_USER,
+            CARRIER,
+            kind=MembershipKind.TECHNICAL,
+            remark="MyDHL+ / eMailship : interroge eSecure avant chaque envoi.",
+        )
+        self.grant(membership, "dhl-shipping", "sender-check", accounts=[CARRIER_ACCOUNT])
+
+    # --- eSecure ----------------------------------------------------------------------------
+
+    def esecure(self) -> None:
+        """Nordic Parts' account 950000033 under active protection with its lists and 13 months
+        of usage; 950000034 protected but not active. ORM only: no audit rows, no e-mails."""
+        today = timezone.localdate()
+        now = timezone.now()
+        support, jan, elise = (self.users[n] for n in ("support", "admin.nordic", "esecure.nordic"))
+        export = upsert(
+            ProtectedAccount,
+            {"account": CustomerAccount.objects.get(number=PROTECTED_ACCOUNT)},
+            is_active=True,
+            ends_on=None,
+            show_admin_contacts=True,
+            origin=Origin.SUPPORT,
+            create_only={
+                "starts_on": today - timedelta(days=30),
+                "history_listed_at": now - timedelta(days=31),
+                "created_at": now - timedelta(days=31),
+                "assigned_by": support,
+            },
+        )
+        samples = upsert(
+            ProtectedAccount,
+            {"account": CustomerAccount.objects.get(number=INACTIVE_ACCOUNT)},
+            is_active=False,
+            origin=Origin.SUPPORT,
+            create_only={"assigned_by": support},
+        )
+        upsert(
+            CustomerAdmin,
+            {"protected_account": export, "user": jan},
+            status=Status.ACTIVE,
+            origin=Origin.SUPPORT,
+            create_only={"assigned_by": support},
+        )
+        upsert(
+            CustomerAdmin,
+            {"protected_account": export, "user": elise},
+            status=Status.ACTIVE,
+            origin=Origin.MANUAL,
+            create_only={"assigned_by": jan},
+        )
+        upsert(
+            CustomerAdmin,
+            {"protected_account": samples, "user": jan},
+            status=Status.ACTIVE,
+            origin=Origin.SUPPORT,
+            create_only={"assigned_by": support},
+        )
+        upsert(
+            AuthorizedDomain,
+            {"protected_account": export, "domain": "nordicparts.example"},
+            status=Status.ACTIVE,
+            origin=Origin.MANUAL,
+            create_only={"assigned_by": jan},
+        )
+        deciders = {"jan": jan, "elise": elise, "": None}
+        for email, name, status, origin, by, days_ago in SENDERS:
+            sender_upsert(
+                protected=export,
+                email=email,
+                name=name,
+                status=status,
+                origin=origin,
+                assigned_by=deciders[by],
+                since=now - timedelta(days=days_ago),
+            )
+        self.usage_history(export.account, today)
+        self.pending_request(export, now)
+
+    def usage_history(self, account: CustomerAccount, today) -> None:
+        """About 13 months of shipments by the e-mails of USAGE, one row per e-mail and day."""
+        rows = [
+            UsageRecord(account=account, email=email, used_on=today - timedelta(days=day))
+            for i, email in enumerate(USAGE)
+            for day in range(1 + (i * 5) % 17, HISTORY_DAYS, 9 + 2 * i)
+        ]
+        UsageRecord.objects.bulk_create(rows, ignore_conflicts=True)
+
+    def pending_request(self, protected: ProtectedAccount, now) -> None:
+        """A request waiting for the admins (decided in the portal: no e-mailed links here)."""
+        email, name, language = PENDING_REQUEST
+        if AccessRequest.objects.filter(protected_account=protected, email=email).exists():
+            return
+        AccessRequest.objects.create(
+            protected_account=protected,
+            email=email,
+            name=name,
+            language=language,
+            status=RequestStatus.PENDING,
+            created_at=now - timedelta(days=2),
+            expires_at=now + timedelta(days=20),
+        )
+        sender_upsert(
+            protected=protected,
+            email=email,
+            name=name,
+            status=SenderStatus.PENDING,
+            origin=Origin.REQUEST,
+            assigned_by=None,
+            since=now - timedelta(days=2),
+        )
 
     def routage(self) -> None:
         """A router company with its administrator, and rights Lambert gave it on e-Masspost."""
@@ -543,6 +787,61 @@ class Seeder:
                 products=["lettre", "imprime"],
                 service_types=None,
             )
+
+
+def sender_upsert(
+    *, protected, email, name, status, origin, assigned_by, since
+) -> AuthorizedSender:
+    """An authorized user in its demo state; `modified_at` moves only when something changed."""
+    fields = {"name": name, "status": status, "origin": origin, "assigned_by": assigned_by}
+    sender, created = AuthorizedSender.objects.get_or_create(
+        protected_account=protected,
+        email=email,
+        defaults={**fields, "created_at": since, "modified_at": since},
+    )
+    changed = [name for name, value in fields.items() if getattr(sender, name) != value]
+    if not created and changed:
+        for field_name in changed:
+            setattr(sender, field_name, fields[field_name])
+        sender.modified_at = timezone.now()
+        sender.save(update_fields=[*changed, "modified_at"])
+    return sender
+
+
+def api_key_set(*, user: User, key: str) -> ApiKey:
+    """Gives the technical user exactly this key (its other keys are revoked), so a person can
+    try the API with a key they know. The key is stored hashed, like any other."""
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    if ApiKey.objects.filter(key_hash=digest).exclude(user=user).exists():
+        raise CommandError(
+            "Cette clé appartient déjà à une autre personne : choisissez-en une autre."
+        )
+    now = timezone.now()
+    row = ApiKey.objects.filter(user=user, key_hash=digest).first() or (
+        ApiKey.objects.filter(user=user).order_by("-created_at").first()
+    )
+    if row is None:
+        row = ApiKey.objects.create(user=user, prefix=key[:PREFIX_LENGTH], key_hash=digest)
+    elif (row.key_hash, row.revoked_at, row.expires_at) != (digest, None, None):
+        row.prefix, row.key_hash = key[:PREFIX_LENGTH], digest
+        row.revoked_at = row.expires_at = None
+        row.created_at = now
+        row.save(update_fields=["prefix", "key_hash", "revoked_at", "expires_at", "created_at"])
+    ApiKey.objects.filter(user=user, revoked_at__isnull=True).exclude(pk=row.pk).update(
+        revoked_at=now
+    )
+    return row
+
+
+def api_key_errors(key: str) -> str | None:
+    if not key.startswith(KEY_PREFIX) or len(key) < 24:
+        return (
+            f"La clé doit commencer par « {KEY_PREFIX} » et compter au moins 24 caractères "
+            f"(exemple : {KEY_PREFIX}demo-0123456789abcdef)."
+        )
+    if any(c.isspace() for c in key) or not key.isascii():
+        return "La clé ne peut contenir ni espace ni caractère non ASCII."
+    return None
 
 
 def upsert(model, lookup: dict, *, create_only: dict | None = None, **fields):
