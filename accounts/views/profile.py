@@ -1,12 +1,23 @@
-"""The person's own account page."""
+"""The person's own account page: details, companies, rights per company and account, keys, MFA."""
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .. import selectors
+from ..models import ApiKey
+from ..selectors.rights import may_hold_api_key, membership_overview_for_user, rights_for_user
 
 
 @login_required
 def profile(request):
-    memberships = selectors.membership_list_for_user(user=request.user)
-    return render(request, "accounts/profile.html", {"memberships": memberships})
+    user = request.user
+    context = {
+        "memberships": membership_overview_for_user(user=user),
+        "company_rights": rights_for_user(user=user),
+        "totp_active": Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists(),
+        "may_hold_api_key": may_hold_api_key(user=user),
+        "api_key": ApiKey.objects.usable().filter(user=user, expires_at__isnull=True).first(),
+    }
+    return render(request, "accounts/profile.html", context)
