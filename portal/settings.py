@@ -243,7 +243,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"level": env.str("LOG_LEVEL", default="INFO")},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # --- Sésame --------------------------------------------------------------------------------

@@ -79,7 +79,10 @@ def api_key_authenticate(*, key: str, permission: tuple[str, str] | None = None)
     digest = _digest(key)
     now = timezone.now()
     candidates = (
-        ApiKey.objects.usable(now=now).filter(prefix=key[:PREFIX_LENGTH]).select_related("user")
+        ApiKey.objects.usable(now=now)
+        .filter(prefix=key[:PREFIX_LENGTH])
+        .select_related("user")
+        .order_by()  # no sort needed: there is one key per prefix in practice
     )
     if permission is not None:
         candidates = candidates.annotate(
