@@ -6,5 +6,23 @@ app_name = "approvals"
 
 urlpatterns = [
     path("esecure/decision/<str:key>/", links.decision_link, name="decision-link"),
+    # The eSecure area: four tabs.
     path("esecure/", area.sender_list, name="sender-list"),
+    path("esecure/senders/add/", area.sender_add, name="sender-add"),
+    path("esecure/senders/decide/", area.sender_decide, name="sender-decide"),
+    path("esecure/senders/upload/", area.sender_upload, name="sender-upload"),
+    path(
+        "esecure/senders/upload/result.csv",
+        area.sender_upload_result,
+        name="sender-upload-result",
+    ),
+    path("esecure/domains/", area.domain_list, name="domain-list"),
+    path("esecure/domains/add/", area.domain_add, name="domain-add"),
+    path("esecure/domains/status/", area.domain_status, name="domain-status"),
+    path("esecure/admins/", area.admin_list, name="admin-list"),
+    path("esecure/admins/add/", area.admin_add, name="admin-add"),
+    path("esecure/admins/status/", area.admin_status, name="admin-status"),
+    path("esecure/accounts/", area.account_list, name="account-list"),
+    path("esecure/accounts/status/", area.account_status, name="account-status"),
+    path("esecure/accounts/<int:pk>/edit/", area.account_edit, name="account-edit"),
 ]

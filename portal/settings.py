@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "delegation.context_processors.current_company",
                 "notifications.context_processors.inbox",
+                "approvals.context_processors.esecure",
             ],
         },
     },

@@ -1,0 +1,258 @@
+"""Reads of the eSecure area. Everything is scoped to the protected accounts on which the person
+is an active customer admin, in the selected company: `esecure_accounts_for` is the gate."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Membership
+
+from .models import (
+    AccessRequest,
+    AuthorizedDomain,
+    AuthorizedSender,
+    CustomerAdmin,
+    ProtectedAccount,
+    RequestStatus,
+    SenderStatus,
+    Status,
+)
+
+
+def esecure_accounts_for(membership: Membership | None) -> QuerySet[ProtectedAccount]:
+    """Protected accounts of the membership's company on which its person is an active customer
+    admin (and the login and the membership are active). Empty: no eSecure area for them."""
+    if membership is None or not membership.is_active or not membership.user.is_active:
+        return ProtectedAccount.objects.none()
+    return ProtectedAccount.objects.filter(
+        account__company_id=membership.company_id,
+        admins__user_id=membership.user_id,
+        admins__status=Status.ACTIVE,
+    )
+
+
+def is_esecure_admin(*, user, company_id: int | None) -> bool:
+    """Does this person administer at least one protected account of this company? (One query.)"""
+    if company_id is None or not user.is_authenticated or not user.is_active:
+        return False
+    return CustomerAdmin.objects.filter(
+        user_id=user.pk,
+        status=Status.ACTIVE,
+        protected_account__account__company_id=company_id,
+    ).exists()
+
+
+@dataclass(frozen=True)
+class EsecureScope:
+    """The accounts a customer admin works on: ids, and (id, number) pairs for choices."""
+
+    choices: tuple[tuple[int, str], ...]
+
+    @property
+    def ids(self) -> frozenset[int]:
+        return frozenset(pk for pk, _number in self.choices)
+
+    def __bool__(self) -> bool:
+        return bool(self.choices)
+
+
+def esecure_scope(membership: Membership | None) -> EsecureScope:
+    """The scope in one query."""
+    rows = (
+        esecure_accounts_for(membership)
+        .order_by("account__number")
+        .values_list("pk", "account__number")
+    )
+    return EsecureScope(choices=tuple((pk, str(number)) for pk, number in rows))
+
+
+def _in_scope(queryset: QuerySet, scope: EsecureScope, field: str = "protected_account_id"):
+    return queryset.filter(**{f"{field}__in": scope.ids})
+
+
+def _apply(queryset: QuerySet, filters: dict, lookups: dict[str, str]) -> QuerySet:
+    """Applies the non-empty filters through their lookups."""
+    for name, lookup in lookups.items():
+        value = filters.get(name)
+        if value not in (None, ""):
+            queryset = queryset.filter(**{lookup: value})
+    return queryset
+
+
+# --- Authorized users -------------------------------------------------------------------------
+
+SENDER_SORTS = {
+    "email": ("email", "protected_account__account__number"),
+    "account": ("protected_account__account__number", "email"),
+    "origin": ("origin", "email"),
+    "status": ("status", "email"),
+    "assigned_by": ("assigned_by__username", "email"),
+    "modified": ("modified_at", "email"),
+}
+
+
+def _ordered(queryset: QuerySet, sorts: dict, sort: str, default: str) -> QuerySet:
+    key = sort.lstrip("-")
+    if key not in sorts:
+        key, sort = default, default
+    fields = sorts[key]
+    if sort.startswith("-"):
+        fields = (f"-{fields[0]}", *fields[1:])
+    return queryset.order_by(*fields, "pk")
+
+
+def sender_list(
+    *, scope: EsecureScope, filters: dict, sort: str = "email"
+) -> QuerySet[AuthorizedSender]:
+    senders = _in_scope(AuthorizedSender.objects.all(), scope)
+    senders = _apply(
+        senders,
+        filters,
+        {"account": "protected_account_id", "status": "status", "origin": "origin"},
+    )
+    if filters.get("email"):
+        senders = senders.filter(email__contains=filters["email"].strip().lower())
+    senders = senders.select_related("protected_account__account", "assigned_by")
+    return _ordered(senders, SENDER_SORTS, sort, "email")
+
+
+def sender_pending_count(*, scope: EsecureScope) -> int:
+    return _in_scope(AuthorizedSender.objects.filter(status=SenderStatus.PENDING), scope).count()
+
+
+def senders_get(*, scope: EsecureScope, ids: Iterable[int]) -> list[AuthorizedSender] | None:
+    """The senders with these ids, or None when one of them is out of the scope (→ 404)."""
+    wanted = set(ids)
+    found = list(
+        _in_scope(AuthorizedSender.objects.filter(pk__in=wanted), scope).select_related(
+            "protected_account__account__company"
+        )
+    )
+    return found if len(found) == len(wanted) else None
+
+
+def open_requests_by_sender(senders: Iterable[AuthorizedSender]) -> dict[int, AccessRequest]:
+    """Sender id → its pending access request, in one query."""
+    by_key = {(s.protected_account_id, s.email): s.pk for s in senders}
+    if not by_key:
+        return {}
+    condition = Q()
+    for account_id, email in by_key:
+        condition |= Q(protected_account_id=account_id, email=email)
+    requests = AccessRequest.objects.filter(condition, status=RequestStatus.PENDING)
+    return {by_key[(r.protected_account_id, r.email)]: r for r in requests}
+
+
+# --- Authorized domains -----------------------------------------------------------------------
+
+DOMAIN_SORTS = {
+    "domain": ("domain", "protected_account__account__number"),
+    "account": ("protected_account__account__number", "domain"),
+    "origin": ("origin", "domain"),
+    "status": ("status", "domain"),
+    "assigned_by": ("assigned_by__username", "domain"),
+    "modified": ("modified_at", "domain"),
+}
+
+
+def domain_list(
+    *, scope: EsecureScope, filters: dict, sort: str = "domain"
+) -> QuerySet[AuthorizedDomain]:
+    domains = _apply(
+        _in_scope(AuthorizedDomain.objects.all(), scope),
+        filters,
+        {"account": "protected_account_id", "status": "status", "origin": "origin"},
+    )
+    if filters.get("domain"):
+        domains = domains.filter(domain__contains=filters["domain"].strip().lower().lstrip("@"))
+    domains = domains.select_related("protected_account__account__company", "assigned_by")
+    return _ordered(domains, DOMAIN_SORTS, sort, "domain")
+
+
+def domains_get(*, scope: EsecureScope, ids: Iterable[int]) -> list[AuthorizedDomain] | None:
+    wanted = set(ids)
+    found = list(
+        _in_scope(AuthorizedDomain.objects.filter(pk__in=wanted), scope).select_related(
+            "protected_account__account__company"
+        )
+    )
+    return found if len(found) == len(wanted) else None
+
+
+# --- Customer admins --------------------------------------------------------------------------
+
+ADMIN_SORTS = {
+    "account": ("protected_account__account__number", "user__email"),
+    "email": ("user__email", "protected_account__account__number"),
+    "first_name": ("user__first_name", "user__last_name"),
+    "last_name": ("user__last_name", "user__first_name"),
+    "origin": ("origin", "user__email"),
+    "status": ("status", "user__email"),
+    "assigned_by": ("assigned_by__username", "user__email"),
+    "modified": ("modified_at", "user__email"),
+}
+
+
+def admin_list(*, scope: EsecureScope, filters: dict, sort: str = "account") -> QuerySet:
+    admins = _apply(
+        _in_scope(CustomerAdmin.objects.all(), scope),
+        filters,
+        {"account": "protected_account_id", "status": "status", "origin": "origin"},
+    )
+    if filters.get("email"):
+        admins = admins.filter(user__email__icontains=filters["email"].strip())
+    if filters.get("name"):
+        name = filters["name"].strip()
+        admins = admins.filter(
+            Q(user__first_name__icontains=name) | Q(user__last_name__icontains=name)
+        )
+    admins = admins.select_related("protected_account__account__company", "user", "assigned_by")
+    return _ordered(admins, ADMIN_SORTS, sort, "account")
+
+
+def admins_get(*, scope: EsecureScope, ids: Iterable[int]) -> list[CustomerAdmin] | None:
+    wanted = set(ids)
+    found = list(
+        _in_scope(CustomerAdmin.objects.filter(pk__in=wanted), scope).select_related(
+            "protected_account__account__company", "user"
+        )
+    )
+    return found if len(found) == len(wanted) else None
+
+
+# --- Account numbers --------------------------------------------------------------------------
+
+ACCOUNT_SORTS = {
+    "account": ("account__number",),
+    "starts_on": ("starts_on", "account__number"),
+    "ends_on": ("ends_on", "account__number"),
+    "origin": ("origin", "account__number"),
+    "status": ("is_active", "account__number"),
+    "consent": ("show_admin_contacts", "account__number"),
+    "assigned_by": ("assigned_by__username", "account__number"),
+    "modified": ("modified_at", "account__number"),
+}
+
+
+def account_list(*, scope: EsecureScope, filters: dict, sort: str = "account") -> QuerySet:
+    accounts = _apply(
+        ProtectedAccount.objects.filter(pk__in=scope.ids),
+        filters,
+        {"account": "pk", "origin": "origin"},
+    )
+    status = filters.get("status")
+    if status:
+        accounts = accounts.filter(is_active=status == Status.ACTIVE)
+    consent = filters.get("consent")
+    if consent:
+        accounts = accounts.filter(show_admin_contacts=consent == "yes")
+    accounts = accounts.select_related("account__company", "assigned_by")
+    return _ordered(accounts, ACCOUNT_SORTS, sort, "account")
+
+
+def accounts_get(*, scope: EsecureScope, ids: Iterable[int]) -> list[ProtectedAccount] | None:
+    wanted = set(ids)
+    if not wanted <= scope.ids:
+        return None
+    return list(ProtectedAccount.objects.filter(pk__in=wanted).select_related("account__company"))

@@ -1,0 +1,145 @@
+"""Tab 4, « Numéros de compte »: activate or deactivate protection (at once), dates, consent."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from accounts.services import client_ip
+
+from ... import forms, selectors
+from ...selectors import EsecureScope
+from ...services import manage
+from .common import (
+    ACCOUNT,
+    ACCOUNT_COLUMN,
+    ASSIGNED_BY,
+    COMPANY,
+    MODIFIED,
+    MODIFIED_COLUMN,
+    ORIGIN,
+    STATUS,
+    Column,
+    ListSpec,
+    account_or_404,
+    back_to_list,
+    esecure_admin_required,
+    list_page,
+    selected_or_404,
+    service_errors,
+    when,
+    who,
+)
+
+ACCOUNT_COLUMNS = [
+    ACCOUNT_COLUMN,
+    Column(gettext_lazy("Période"), "starts_on"),
+    Column(ORIGIN, "origin"),
+    Column(STATUS, "status"),
+    Column(gettext_lazy("Consentement"), "consent"),
+    MODIFIED_COLUMN,
+]
+ACCOUNT_CSV = [
+    ACCOUNT,
+    COMPANY,
+    gettext_lazy("Date de début"),
+    gettext_lazy("Date de fin"),
+    ORIGIN,
+    STATUS,
+    gettext_lazy("Consentement affichage e-mail admin"),
+    ASSIGNED_BY,
+    MODIFIED,
+]
+
+
+def _account_csv_row(p) -> list:
+    return [
+        p.account.number,
+        p.account.company.name,
+        p.starts_on.isoformat() if p.starts_on else "",
+        p.ends_on.isoformat() if p.ends_on else "",
+        p.get_origin_display(),
+        _("Actif") if p.is_active else _("Inactif"),
+        _("Oui") if p.show_admin_contacts else _("Non"),
+        who(p.assigned_by),
+        when(p.modified_at),
+    ]
+
+
+@esecure_admin_required
+def account_list(request, scope: EsecureScope):
+    spec = ListSpec(
+        tab="accounts",
+        template="approvals/area/account_list.html",
+        form_class=forms.AccountFilterForm,
+        select=selectors.account_list,
+        columns=ACCOUNT_COLUMNS,
+        csv_header=ACCOUNT_CSV,
+        default_sort="account",
+        csv_name="esecure-numeros-de-compte.csv",
+        csv_row=_account_csv_row,
+    )
+    return list_page(request, scope, spec)
+
+
+@require_POST
+@esecure_admin_required
+def account_status(request, scope: EsecureScope):
+    active = request.POST.get("action") == "activate"
+    accounts = selected_or_404(request, scope, selectors.accounts_get)
+    if accounts:
+        changed = manage.accounts_set_status(
+            accounts=accounts, active=active, actor=request.user, ip_address=client_ip(request)
+        )
+        text = (
+            ngettext(
+                "%(count)s numéro de compte activé : la protection s'applique dès maintenant.",
+                "%(count)s numéros de compte activés : la protection s'applique dès maintenant.",
+                changed,
+            )
+            if active
+            else ngettext(
+                "%(count)s numéro de compte désactivé : tout expéditeur y est de nouveau admis.",
+                "%(count)s numéros de compte désactivés : tout expéditeur y est de nouveau admis.",
+                changed,
+            )
+        )
+        messages.success(request, text % {"count": changed})
+    return back_to_list(request, "approvals:account-list")
+
+
+@esecure_admin_required
+def account_edit(request, scope: EsecureScope, pk: int):
+    protected = account_or_404(scope, pk)
+    initial = {
+        "starts_on": protected.starts_on,
+        "ends_on": protected.ends_on,
+        "show_admin_contacts": protected.show_admin_contacts,
+    }
+    form = forms.AccountEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            manage.account_update(
+                protected=protected,
+                actor=request.user,
+                ip_address=client_ip(request),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Le numéro de compte %(account)s est enregistré.")
+                % {"account": protected.account.number},
+            )
+            return redirect("approvals:account-list")
+    context = {
+        "form": form,
+        "protected": protected,
+        "tab": "accounts",
+        "pending_count": selectors.sender_pending_count(scope=scope),
+    }
+    return render(request, "approvals/area/account_edit.html", context)

@@ -1,0 +1,199 @@
+"""What the four eSecure tabs share: the access gate, list pages (filters, sort, 25 a page,
+CSV of the filtered list) and the handling of posted selections."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.permissions import company_required
+from portal.csv import csv_response
+
+from ... import selectors
+from ...models import ProtectedAccount
+from ...selectors import EsecureScope
+
+PAGE_SIZE = 25
+UPLOAD_SESSION_KEY = "esecure_upload_result"
+
+
+def esecure_admin_required(view):
+    """Signed in with a selected company, and active customer admin of at least one of its
+    protected accounts (else 403). The view receives that scope."""
+
+    @company_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        scope = selectors.esecure_scope(request.membership)
+        if not scope:
+            raise PermissionDenied
+        request.esecure_admin = True  # known now: spares the navigation its query
+        return view(request, scope, *args, **kwargs)
+
+    return wrapper
+
+
+# --- Shared list machinery --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str | Promise
+    sort: str = ""
+
+
+def sort_headers(request, columns: list[Column], sort: str) -> list[dict]:
+    headers = []
+    for column in columns:
+        header = {"label": column.label, "url": "", "aria": ""}
+        if column.sort:
+            query = request.GET.copy()
+            query.pop("page", None)
+            if sort == column.sort:
+                header["aria"], query["sort"] = "ascending", f"-{column.sort}"
+            elif sort == f"-{column.sort}":
+                header["aria"], query["sort"] = "descending", column.sort
+            else:
+                query["sort"] = column.sort
+            header["url"] = f"?{query.urlencode()}"
+        headers.append(header)
+    return headers
+
+
+@dataclass
+class ListSpec:
+    tab: str
+    template: str
+    form_class: type
+    select: Callable[..., QuerySet]
+    columns: list[Column]  # the table's headers (some cells show two facts)
+    default_sort: str
+    csv_name: str
+    csv_header: list  # one column per fact, as in the guide
+    csv_row: Callable
+
+
+def list_page(request, scope: EsecureScope, spec: ListSpec, **extra) -> HttpResponse:
+    form = spec.form_class(request.GET or None, scope=scope)
+    filters = form.cleaned_data if form.is_valid() else {}
+    sort = request.GET.get("sort") or spec.default_sort
+    rows = spec.select(scope=scope, filters=filters, sort=sort)
+    query = request.GET.copy()
+    query.pop("page", None)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename=spec.csv_name,
+            header=[str(label) for label in spec.csv_header],
+            rows=(spec.csv_row(obj) for obj in rows.iterator(chunk_size=2000)),
+        )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    csv_query = query.copy()
+    csv_query["format"] = "csv"
+    return render(
+        request,
+        spec.template,
+        {
+            "tab": spec.tab,
+            "form": form,
+            "filtered": any(v not in (None, "") for v in filters.values()),
+            "page_obj": page,
+            "headers": sort_headers(request, spec.columns, sort),
+            "query_string": query.urlencode(),
+            "csv_url": f"?{csv_query.urlencode()}",
+            "pending_count": selectors.sender_pending_count(scope=scope),
+            "single_account": len(scope.choices) == 1,
+            **extra,
+        },
+    )
+
+
+def when(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def who(user) -> str:
+    return user.display_name if user else ""
+
+
+def posted_ids(request) -> list[int]:
+    raw = request.POST.getlist("ids")
+    if not all(value.isdigit() for value in raw):
+        raise Http404
+    return [int(value) for value in raw]
+
+
+def back_to_list(request, name: str):
+    """Back to the list, with the filters, sort and page it was posted from."""
+    query = QueryDict(request.POST.get("back", "")).urlencode()
+    return redirect(reverse(name) + (f"?{query}" if query else ""))
+
+
+def selected_or_404(request, scope: EsecureScope, getter):
+    """The objects ticked on a list (404 if one is out of scope), or None (with a message)."""
+    ids = posted_ids(request)
+    if not ids:
+        messages.warning(request, _("Sélectionnez au moins une ligne."))
+        return None
+    objects = getter(scope=scope, ids=ids)
+    if objects is None:
+        raise Http404
+    return objects
+
+
+def account_or_404(scope: EsecureScope, pk: int | None) -> ProtectedAccount:
+    accounts = selectors.accounts_get(scope=scope, ids=[pk]) if pk else None
+    if not accounts:
+        raise Http404
+    return accounts[0]
+
+
+def service_errors(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def add_page(request, scope, *, form_class, template: str, tab: str, save, success_url: str):
+    """GET shows the form, POST calls `save(form, protected)` and goes back to the list."""
+    form = form_class(request.POST or None, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        protected = account_or_404(scope, form.cleaned_data["account"])
+        try:
+            message = save(form, protected)
+        except ValidationError as exc:
+            service_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(success_url)
+    context = {
+        "form": form,
+        "tab": tab,
+        "pending_count": selectors.sender_pending_count(scope=scope),
+    }
+    return render(request, template, context)
+
+
+# --- Column labels shared by the tabs --------------------------------------------------------
+
+ACCOUNT = gettext_lazy("Numéro de compte")
+EMAIL = gettext_lazy("Identifiant e-mail")
+ORIGIN = gettext_lazy("Origine")
+STATUS = gettext_lazy("Statut")
+COMPANY = gettext_lazy("Société")
+ASSIGNED_BY = gettext_lazy("Assigné par")
+MODIFIED = gettext_lazy("Date de modification")
+# In tables, one cell shows when a row was modified and, below, who assigned it.
+MODIFIED_COLUMN = Column(gettext_lazy("Modifié"), "modified")
+ACCOUNT_COLUMN = Column(gettext_lazy("N° de compte"), "account")

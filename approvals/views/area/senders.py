@@ -1,0 +1,202 @@
+"""Tab 1, « Utilisateurs autorisés »: approve or reject one or many, add, upload a CSV."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from accounts.services import client_ip
+from portal.csv import csv_response
+
+from ... import forms, selectors
+from ...selectors import EsecureScope
+from ...services import manage
+from .common import (
+    ACCOUNT,
+    ACCOUNT_COLUMN,
+    ASSIGNED_BY,
+    EMAIL,
+    MODIFIED,
+    MODIFIED_COLUMN,
+    ORIGIN,
+    STATUS,
+    UPLOAD_SESSION_KEY,
+    Column,
+    ListSpec,
+    account_or_404,
+    add_page,
+    back_to_list,
+    esecure_admin_required,
+    list_page,
+    selected_or_404,
+    when,
+    who,
+)
+
+SENDER_COLUMNS = [
+    Column(EMAIL, "email"),
+    ACCOUNT_COLUMN,
+    Column(ORIGIN, "origin"),
+    Column(STATUS, "status"),
+    MODIFIED_COLUMN,
+]
+SENDER_CSV = [EMAIL, gettext_lazy("Nom"), ACCOUNT, ORIGIN, STATUS, ASSIGNED_BY, MODIFIED]
+
+
+def _sender_csv_row(s) -> list:
+    return [
+        s.email,
+        s.name,
+        s.protected_account.account.number,
+        s.get_origin_display(),
+        s.get_status_display(),
+        who(s.assigned_by),
+        when(s.modified_at),
+    ]
+
+
+@esecure_admin_required
+def sender_list(request, scope: EsecureScope):
+    spec = ListSpec(
+        tab="senders",
+        template="approvals/area/sender_list.html",
+        form_class=forms.SenderFilterForm,
+        select=selectors.sender_list,
+        columns=SENDER_COLUMNS,
+        csv_header=SENDER_CSV,
+        default_sort="email",
+        csv_name="esecure-utilisateurs-autorises.csv",
+        csv_row=_sender_csv_row,
+    )
+    return list_page(request, scope, spec)
+
+
+@require_POST
+@esecure_admin_required
+def sender_decide(request, scope: EsecureScope):
+    approve = request.POST.get("action") == "approve"
+    senders = selected_or_404(request, scope, selectors.senders_get)
+    if senders:
+        summary = manage.senders_decide(
+            senders=senders, approve=approve, actor=request.user, ip_address=client_ip(request)
+        )
+        messages.success(request, _decide_message(summary, approve))
+    return back_to_list(request, "approvals:sender-list")
+
+
+def _decide_message(summary: manage.DecideSummary, approve: bool) -> str:
+    if approve:
+        text = ngettext(
+            "%(count)s utilisateur approuvé.", "%(count)s utilisateurs approuvés.", summary.changed
+        )
+    else:
+        text = ngettext(
+            "%(count)s utilisateur rejeté.", "%(count)s utilisateurs rejetés.", summary.changed
+        )
+    text %= {"count": summary.changed}
+    if summary.requests_decided:
+        text += " " + ngettext(
+            "Le demandeur est informé par e-mail.",
+            "Les %(count)s demandeurs sont informés par e-mail.",
+            summary.requests_decided,
+        ) % {"count": summary.requests_decided}
+    if summary.unchanged:
+        text += " " + ngettext(
+            "%(count)s ligne était déjà dans cet état.",
+            "%(count)s lignes étaient déjà dans cet état.",
+            summary.unchanged,
+        ) % {"count": summary.unchanged}
+    return text
+
+
+@esecure_admin_required
+def sender_add(request, scope: EsecureScope):
+    def save(form, protected):
+        sender = manage.sender_add(
+            protected=protected,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            actor=request.user,
+            ip_address=client_ip(request),
+        )
+        return _("%(email)s est approuvé pour le compte %(account)s.") % {
+            "email": sender.email,
+            "account": protected.account.number,
+        }
+
+    return add_page(
+        request,
+        scope,
+        form_class=forms.SenderAddForm,
+        template="approvals/area/sender_add.html",
+        tab="senders",
+        save=save,
+        success_url=reverse("approvals:sender-list"),
+    )
+
+
+@esecure_admin_required
+def sender_upload(request, scope: EsecureScope):
+    form = forms.SenderUploadForm(request.POST or None, request.FILES or None, scope=scope)
+    outcome: manage.UploadOutcome | None = None
+    if request.method == "POST" and form.is_valid():
+        protected = account_or_404(scope, form.cleaned_data["account"])
+        outcome = manage.senders_upload(
+            protected=protected,
+            rows=form.cleaned_data["file"],
+            actor=request.user,
+            ip_address=client_ip(request),
+        )
+        request.session[UPLOAD_SESSION_KEY] = {
+            "account": str(protected.account.number),
+            "lines": [[line.row, line.email, line.result] for line in outcome.lines],
+        }
+    return render(
+        request,
+        "approvals/area/sender_upload.html",
+        {
+            "form": form,
+            "tab": "senders",
+            "pending_count": selectors.sender_pending_count(scope=scope),
+            "max_rows": manage.MAX_UPLOAD_ROWS,
+            **(_upload_summary(outcome) if outcome else {}),
+        },
+    )
+
+
+UPLOAD_TONES = {
+    manage.UploadResult.ADDED: "ok",
+    manage.UploadResult.UPDATED: "ok",
+    manage.UploadResult.ALREADY: "info",
+    manage.UploadResult.DUPLICATE: "muted",
+    manage.UploadResult.INVALID: "danger",
+}
+
+
+def _upload_summary(outcome: manage.UploadOutcome) -> dict:
+    labels = manage.UploadResult.LABELS
+    return {
+        "outcome": outcome,
+        "counts": [(labels[key], outcome.count(key)) for key in UPLOAD_TONES],
+        "result_rows": [
+            (line.row, line.email, labels[line.result], UPLOAD_TONES[line.result])
+            for line in outcome.lines
+        ],
+    }
+
+
+@esecure_admin_required
+def sender_upload_result(request, scope: EsecureScope):
+    """The result table of this person's last upload, as CSV."""
+    result = request.session.get(UPLOAD_SESSION_KEY)
+    if not result or result["account"] not in {number for _pk, number in scope.choices}:
+        raise Http404
+    labels = manage.UploadResult.LABELS
+    return csv_response(
+        filename=f"esecure-televersement-{result['account']}.csv",
+        header=[_("Ligne"), _("Identifiant e-mail"), _("Résultat")],
+        rows=([row, email, labels.get(code, code)] for row, email, code in result["lines"]),
+    )
