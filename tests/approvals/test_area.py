@@ -6,7 +6,6 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.conf import settings
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -560,11 +559,6 @@ def test_context_processor_says_who_is_a_customer_admin(protected, anne, admin, 
         assert bool(esecure(request)["esecure_admin"]) is expected
 
 
-@pytest.mark.skipif(
-    "approvals.context_processors.esecure"
-    not in settings.TEMPLATES[0]["OPTIONS"]["context_processors"],
-    reason="the lead wires approvals.context_processors.esecure into settings",
-)
 def test_nav_shows_esecure_only_to_customer_admins(client, protected, anne, admin):
     client.force_login(anne)
     assert 'href="/esecure/"' in client.get(reverse("portal:home")).content.decode()
