@@ -134,6 +134,41 @@ class UserAdmin(ImportExportModelAdmin, DjangoUserAdmin):
 
 @admin.register(models.Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    actions = ["deactivate", "reactivate"]
+
+    def _set_status(self, request, queryset, service, done_message):
+        from django.core.exceptions import ValidationError
+
+        from .permissions import Ceiling
+
+        changed = 0
+        for membership in queryset.select_related("company", "user"):
+            ceiling = Ceiling.for_actor(
+                actor=request.user, membership=None, company=membership.company
+            )
+            try:
+                service(membership=membership, actor=request.user, ceiling=ceiling)
+                changed += 1
+            except ValidationError as error:
+                self.message_user(request, f"{membership}: {' '.join(error.messages)}", "warning")
+        self.message_user(request, done_message % {"n": changed})
+
+    @admin.action(description=_("Désactiver (connexion et droits suspendus, historique gardé)"))
+    def deactivate(self, request, queryset):
+        from .services.users import user_deactivate
+
+        self._set_status(
+            request, queryset, user_deactivate, _("%(n)d appartenance(s) désactivée(s).")
+        )
+
+    @admin.action(description=_("Réactiver"))
+    def reactivate(self, request, queryset):
+        from .services.users import user_reactivate
+
+        self._set_status(
+            request, queryset, user_reactivate, _("%(n)d appartenance(s) réactivée(s).")
+        )
+
     list_display = (
         "user",
         "company",
@@ -274,3 +309,82 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are listed by prefix only; the digest is never shown, nothing is edited here."""
+
+    list_display = ("prefix", "user", "created_at", "last_used_at", "expires_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("prefix", "user__username", "user__email")
+    fields = (
+        "prefix",
+        "user",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
+    readonly_fields = fields
+    list_select_related = ("user",)
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Révoquer toutes les clés des personnes sélectionnées"))
+    def revoke(self, request, queryset):
+        from .services import api_key_revoke_all
+
+        users = {key.user for key in queryset.select_related("user")}
+        count = sum(api_key_revoke_all(user=user, actor=request.user) for user in users)
+        self.message_user(request, _("%(n)d clé(s) révoquée(s).") % {"n": count})
+
+
+@admin.register(models.Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Advanced-user invitations; the key's digest is never shown."""
+
+    list_display = (
+        "membership",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "withdrawn_at",
+    )
+    list_filter = (
+        ("used_at", admin.EmptyFieldListFilter),
+        ("withdrawn_at", admin.EmptyFieldListFilter),
+    )
+    search_fields = ("membership__user__email", "membership__company__name")
+    fields = ("membership", "created_by", "created_at", "expires_at", "used_at", "withdrawn_at")
+    readonly_fields = fields
+    list_select_related = ("membership__user", "membership__company", "created_by")
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Renvoyer l'invitation (nouveau lien valable 48 h)"))
+    def resend(self, request, queryset):
+        from django.core.exceptions import ValidationError
+
+        from .services.advanced import advanced_invitation_resend
+
+        sent = 0
+        for membership in {i.membership for i in queryset.select_related("membership__company")}:
+            try:
+                advanced_invitation_resend(membership=membership, actor=request.user)
+                sent += 1
+            except ValidationError as error:
+                self.message_user(request, f"{membership}: {' '.join(error.messages)}", "warning")
+        self.message_user(request, _("%(n)d invitation(s) renvoyée(s).") % {"n": sent})

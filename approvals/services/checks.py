@@ -15,11 +15,13 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount
 from accounts.services import audit_record
 from notifications import emails
+from notifications.services import message_create
 
 from ..models import (
     AccessRequest,
@@ -197,6 +199,7 @@ def _request_create(
             portal_url=settings.SITE_URL + reverse("approvals:sender-list"),
             valid_days=settings.ESECURE_LINK_EXPIRY_DAYS,
         )
+    _post_inbox_messages(admins=admins, protected=protected, email=email)
     contacts = (
         [
             {"name": a.user.display_name, "email": a.user.email, "phone": a.user.phone}
@@ -221,3 +224,23 @@ def _request_create(
         after={"account": protected.account.number, "email": email, "admins": len(admins)},
     )
     return request
+
+
+def _post_inbox_messages(*, admins, protected: ProtectedAccount, email: str) -> None:
+    """A message in each admin's portal inbox (SPEC C7: pending approvals), in their language."""
+    url = reverse("approvals:sender-list") + "?status=pending"
+    for admin in admins:
+        with translation.override(admin.user.language):
+            message_create(
+                user=admin.user,
+                company=protected.account.company,
+                kind="esecure.request",
+                subject=_("Demande d'expédition sur le compte %(account)s")
+                % {"account": protected.account.number},
+                body=_(
+                    "%(email)s demande à expédier avec le compte %(account)s. Approuvez ou "
+                    "rejetez la demande dans l'espace eSecure ou depuis l'e-mail reçu."
+                )
+                % {"email": email, "account": protected.account.number},
+                action_url=url,
+            )

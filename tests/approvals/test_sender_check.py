@@ -127,3 +127,17 @@ def test_an_expired_request_lets_the_sender_ask_again(
     assert AccessRequest.objects.get(pk=first.request_id).status == RequestStatus.EXPIRED
     second = sender_check(account_number="950000033", email="jo@client.example")
     assert second.decision == "pending" and second.request_id != first.request_id
+
+
+def test_a_new_request_appears_in_each_admins_portal_inbox(
+    protected, django_capture_on_commit_callbacks
+):
+    from notifications.models import Message
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sender_check(account_number="950000033", email="jo@client.example")
+        sender_check(account_number="950000033", email="jo@client.example")
+    messages = Message.objects.filter(kind="esecure.request")
+    assert sorted(m.user.username for m in messages) == ["anne", "bert"]
+    assert "jo@client.example" in messages[0].body
+    assert messages[0].action_url.startswith("/esecure/")

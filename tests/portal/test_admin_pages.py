@@ -62,3 +62,31 @@ def test_companies_export_from_admin(client, staff, company):
     )
     assert response.status_code == 200
     assert company.name in response.content.decode()
+
+
+def test_api_key_admin_shows_prefix_never_the_digest(client, staff, user):
+    from accounts.services import api_key_issue
+
+    key, plaintext = api_key_issue(user=user, actor=user)
+    client.force_login(staff)
+    for url in (
+        reverse("admin:accounts_apikey_changelist"),
+        reverse("admin:accounts_apikey_change", args=[key.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert key.prefix in page
+        assert key.key_hash not in page and plaintext not in page
+
+
+def test_support_deactivates_a_membership_from_admin(client, staff, user, password):
+    from accounts.models import Membership
+
+    membership = Membership.objects.get(user=user)
+    client.force_login(staff)
+    client.post(
+        reverse("admin:accounts_membership_changelist"),
+        {"action": "deactivate", "_selected_action": [membership.pk]},
+    )
+    user.refresh_from_db()
+    membership.refresh_from_db()
+    assert membership.status == "deactivated" and user.is_active is False
