@@ -12,11 +12,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from portal.management.commands.seed_demo import DEFAULT_PASSWORD
 from accounts.models import Application, Invitation, Membership, User
 from accounts.permissions import Ceiling, Scope
 from accounts.services.grants import rights_set
 from notifications.models import OutboundEmail
+from portal.management.commands.seed_demo import DEFAULT_PASSWORD
 
 LINK_RE = re.compile(r"https?://\S+?(/invitation/[\w-]+/)")
 

@@ -7,8 +7,8 @@ import re
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from portal.management.commands.seed_demo import DEFAULT_PASSWORD
 from accounts.models import Grant, GrantStatus, Membership, MembershipStatus, User
+from portal.management.commands.seed_demo import DEFAULT_PASSWORD
 
 LOGIN_PATH = "/accounts/login/"
 NEW_PASSWORD = "Tulipe-Verte-2026!"

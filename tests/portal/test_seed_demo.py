@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from portal.management.commands.seed_demo import DEFAULT_PASSWORD
 from accounts.models import (
     AccountApplication,
     ApiKey,
@@ -38,6 +37,7 @@ from approvals.models import (
     UsageRecord,
 )
 from approvals.services.checks import sender_check
+from portal.management.commands.seed_demo import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -119,7 +119,7 @@ def test_audit_log_filters_and_exports_as_csv(client, admin, company):
     audit_record(actor=admin, company=company, kind="user.created", target=admin)
     client.force_login(admin)
     page = client.get(reverse("accounts:audit-list"), {"kind": "rights"}).content.decode()
-    assert "rights.changed" in page and "<span class=\"code\">user.created" not in page
+    assert "rights.changed" in page and '<span class="code">user.created' not in page
     export = client.get(reverse("accounts:audit-list"), {"kind": "user", "format": "csv"})
     assert export["Content-Type"].startswith("text/csv")
     body = export.content.decode("utf-8")
