@@ -133,3 +133,25 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _catalog_after_flush(request):
+    """Transactional tests end with a flush, which also empties the tables the data migrations
+    filled (the application catalog). Put the catalog back for the next transactional test, as
+    the migration does, so test order does not matter."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        import importlib
+
+        from django.apps import apps
+
+        from accounts.models import Application
+
+        if not Application.objects.exists():
+            catalog = importlib.import_module("accounts.migrations.0002_load_application_catalog")
+            catalog.load_catalog(apps, None)
+    yield
