@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 from import_export.admin import ImportExportModelAdmin
 
 from . import models, resources
@@ -158,7 +159,12 @@ class MembershipAdmin(admin.ModelAdmin):
         from .services.users import user_deactivate
 
         self._set_status(
-            request, queryset, user_deactivate, _("%(n)d appartenance(s) désactivée(s).")
+            request,
+            queryset,
+            user_deactivate,
+            ngettext_lazy(
+                "%(n)d appartenance désactivée.", "%(n)d appartenances désactivées.", "n"
+            ),
         )
 
     @admin.action(description=_("Réactiver"))
@@ -166,7 +172,10 @@ class MembershipAdmin(admin.ModelAdmin):
         from .services.users import user_reactivate
 
         self._set_status(
-            request, queryset, user_reactivate, _("%(n)d appartenance(s) réactivée(s).")
+            request,
+            queryset,
+            user_reactivate,
+            ngettext_lazy("%(n)d appartenance réactivée.", "%(n)d appartenances réactivées.", "n"),
         )
 
     list_display = (
@@ -343,7 +352,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
         users = {key.user for key in queryset.select_related("user")}
         count = sum(api_key_revoke_all(user=user, actor=request.user) for user in users)
-        self.message_user(request, _("%(n)d clé(s) révoquée(s).") % {"n": count})
+        self.message_user(
+            request,
+            ngettext("%(n)d clé révoquée.", "%(n)d clés révoquées.", count) % {"n": count},
+        )
 
 
 @admin.register(models.Invitation)
@@ -387,4 +399,8 @@ class InvitationAdmin(admin.ModelAdmin):
                 sent += 1
             except ValidationError as error:
                 self.message_user(request, f"{membership}: {' '.join(error.messages)}", "warning")
-        self.message_user(request, _("%(n)d invitation(s) renvoyée(s).") % {"n": sent})
+        self.message_user(
+            request,
+            ngettext("%(n)d invitation renvoyée.", "%(n)d invitations renvoyées.", sent)
+            % {"n": sent},
+        )

@@ -419,19 +419,26 @@ class ProtectedAccountAdmin(NoDeleteMixin, admin.ModelAdmin):
                 form.add_error(None, exc)
             else:
                 listed = protected.senders.filter(origin=Origin.HISTORY).count()
+                done = ngettext(
+                    "eSecure mis en place pour le compte %(number)s : %(listed)d adresse de "
+                    "l'historique listée en attente.",
+                    "eSecure mis en place pour le compte %(number)s : %(listed)d adresses de "
+                    "l'historique listées en attente.",
+                    listed,
+                ) % {"number": protected.account.number, "listed": listed}
+                if is_new:
+                    mail = gettext("%(email)s reçoit un e-mail pour créer son mot de passe.")
+                else:
+                    mail = gettext("%(email)s reçoit un e-mail de bienvenue.")
                 self.message_user(
                     request,
-                    gettext(
-                        "eSecure mis en place pour le compte %(number)s : %(listed)d adresse(s) "
-                        "de l'historique listée(s) en attente. %(email)s reçoit %(what)s. La "
-                        "protection reste inactive jusqu'à son activation."
-                    )
-                    % {
-                        "number": protected.account.number,
-                        "listed": listed,
-                        "email": data["admin_email"],
-                        "what": _mail_kind(is_new),
-                    },
+                    " ".join(
+                        [
+                            done,
+                            mail % {"email": data["admin_email"]},
+                            gettext("La protection reste inactive jusqu'à son activation."),
+                        ]
+                    ),
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(
@@ -482,17 +489,19 @@ class ProtectedAccountAdmin(NoDeleteMixin, admin.ModelAdmin):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
+                if is_new:
+                    done = gettext(
+                        "%(email)s est administrateur client du compte %(number)s ; "
+                        "il reçoit un e-mail pour créer son mot de passe."
+                    )
+                else:
+                    done = gettext(
+                        "%(email)s est administrateur client du compte %(number)s ; "
+                        "il reçoit un e-mail de bienvenue."
+                    )
                 self.message_user(
                     request,
-                    gettext(
-                        "%(email)s est administrateur client du compte %(number)s ; "
-                        "il reçoit %(what)s."
-                    )
-                    % {
-                        "email": data["admin_email"],
-                        "number": protected.account.number,
-                        "what": _mail_kind(is_new),
-                    },
+                    done % {"email": data["admin_email"], "number": protected.account.number},
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(
@@ -535,12 +544,6 @@ class ProtectedAccountAdmin(NoDeleteMixin, admin.ModelAdmin):
         return TemplateResponse(
             request, "admin/approvals/protectedaccount/support_form.html", context
         )
-
-
-def _mail_kind(is_new: bool) -> str:
-    if is_new:
-        return gettext("un e-mail pour créer son mot de passe")
-    return gettext("un e-mail de bienvenue")
 
 
 # --- Customer admins, senders, domains ------------------------------------------------------

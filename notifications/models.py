@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EmailStatus(models.TextChoices):
@@ -32,7 +33,7 @@ class OutboundEmail(models.Model):
     )
     kind = models.CharField(_("type"), max_length=64, db_index=True)
     language = models.CharField(_("langue"), max_length=2, default="fr")
-    subject = models.CharField(_("objet"), max_length=255)
+    subject = models.CharField(pgettext_lazy("email subject", "objet"), max_length=255)
     body_text = models.TextField(_("texte"))
     body_html = models.TextField(_("HTML"), blank=True)
     status = models.CharField(
@@ -81,7 +82,7 @@ class Message(models.Model):
         verbose_name=_("société concernée"),
     )
     kind = models.CharField(_("type"), max_length=64)
-    subject = models.CharField(_("objet"), max_length=255)
+    subject = models.CharField(pgettext_lazy("email subject", "objet"), max_length=255)
     body = models.TextField(_("message"))
     action_url = models.CharField(_("lien d'action"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("reçu le"), default=timezone.now)

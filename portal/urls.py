@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
@@ -10,7 +11,7 @@ from .api import api
 
 # Support staff sign in through the same throttled sign-in page as everybody else.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
-admin.site.site_header = "Sésame · support"
+admin.site.site_header = _("Sésame · support")
 admin.site.site_title = "Sésame"
 
 portal_patterns = (

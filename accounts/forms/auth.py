@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PasswordForgotForm(forms.Form):
@@ -19,10 +20,14 @@ class AuditFilterForm(forms.Form):
     )
     actor = forms.CharField(label=_("Auteur"), required=False, max_length=150)
     date_from = forms.DateField(
-        label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range start", "Du"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range end", "Au"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def clean(self):

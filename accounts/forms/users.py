@@ -415,11 +415,12 @@ class RightsForm(forms.Form):
 
 
 class CopySourceForm(forms.Form):
-    """« Copier les droits de l'utilisateur… »: whose rights, for which application."""
+    """« Copier les droits d'un autre utilisateur »: whose rights, for which application."""
 
     def __init__(self, data=None, *, sources, applications):
         super().__init__(data)
         self.fields["from"] = forms.TypedChoiceField(
+            # Translators: label of a user drop-down, read on its own.
             label=_("Copier les droits de l'utilisateur"),
             coerce=int,
             choices=[
@@ -430,6 +431,7 @@ class CopySourceForm(forms.Form):
             ],
         )
         self.fields["app"] = forms.ChoiceField(
-            label=_("pour l'application"),
+            # Translators: label of an application drop-down, read on its own.
+            label=_("Application à copier"),
             choices=[(a.code, a.label) for a in applications],
         )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .companies import Company
 
@@ -38,7 +39,9 @@ class AuditEvent(models.Model):
     kind = models.CharField(_("type"), max_length=64, db_index=True)
     target_type = models.CharField(_("type d'objet"), max_length=64, blank=True)
     target_id = models.CharField(_("identifiant d'objet"), max_length=64, blank=True)
-    target_repr = models.CharField(_("objet"), max_length=255, blank=True)
+    target_repr = models.CharField(
+        pgettext_lazy("audit target", "objet"), max_length=255, blank=True
+    )
     before = models.JSONField(_("avant"), null=True, blank=True)
     after = models.JSONField(_("après"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)

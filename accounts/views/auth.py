@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal.csv import csv_response
 
@@ -94,7 +95,7 @@ def audit_list(request):
                 _("Date"),
                 _("Auteur"),
                 _("Événement"),
-                _("Objet"),
+                pgettext("audit target", "Objet"),
                 _("Avant"),
                 _("Après"),
                 _("Adresse IP"),

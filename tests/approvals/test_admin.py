@@ -230,7 +230,7 @@ def test_admin_enable_new_login_lists_history_and_sends_a_working_create_passwor
     assert not admin.user.has_usable_password()
     assert AuditEvent.objects.filter(kind="esecure.account_enabled", actor=staff).exists()
     message = support_client.get(response["Location"]).content.decode()
-    assert "2 adresse(s)" in message
+    assert "2 adresses" in message
 
     assert [m.to for m in mailoutbox] == [["nouvelle.admin@lambert.example"]]
     body = mailoutbox[0].body
