@@ -20,6 +20,8 @@ portal_patterns = (
 )
 
 urlpatterns = [
+    # First: the machine API is the hot path (sender checks), resolved before ~70 portal routes.
+    path("api/v1/", api.urls),
     path("", include(portal_patterns)),
     path("", include("accounts.urls")),
     path("", include("delegation.urls")),
@@ -34,7 +36,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
 ]
 
 if settings.DEBUG:
