@@ -13,7 +13,7 @@ MANAGE := $(PY) manage.py
 # Written after a successful install; pyproject.toml newer than it means "reinstall".
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -q
-APPS := portal accounts delegation approvals imports notifications
+APPS := common portal accounts delegation approvals imports notifications
 
 # For `make deploy-check` only: a throwaway key so the check runs with production settings.
 DEPLOY_CHECK_ENV := DEBUG=false \
@@ -72,13 +72,14 @@ run: seed ## Migrate, load demo data and serve on http://127.0.0.1:8000
 test: venv ## Run the test suite (browser tests skip themselves without /usr/bin/chromium)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: venv ## ruff check, ruff format --check, missing migrations, mypy (runs all four)
+lint: venv ## ruff, ruff format --check, missing migrations, mypy, import contracts (runs all five)
 	@status=0; \
 	echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || status=1; \
 	echo "$(BIN)/ruff format --check ."; $(BIN)/ruff format --check . || status=1; \
 	echo "$(MANAGE) makemigrations --check --dry-run --noinput"; \
 	$(MANAGE) makemigrations --check --dry-run --noinput || status=1; \
 	echo "$(BIN)/mypy $(APPS)"; $(BIN)/mypy $(APPS) || status=1; \
+	echo "$(BIN)/lint-imports"; $(BIN)/lint-imports || status=1; \
 	if [ $$status -ne 0 ]; then echo >&2 "lint: some checks failed (see above)"; fi; \
 	exit $$status
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from portal.api import ApiKeyAuth
+from accounts.permissions.api import ApiKeyAuth
 
 from .services.checks import UnknownAccount, sender_check
 from .services.normalise import normalise_email
@@ -17,13 +17,7 @@ SENDER_CHECK_RIGHT = ("dhl-shipping", "sender-check")
 class SenderCheckAuth(ApiKeyAuth):
     """The API key, and in the same query whether its holder has the sender-check right."""
 
-    def authenticate(self, request: HttpRequest, key: str | None):
-        from accounts.services import api_key_authenticate
-
-        scheme, _, value = (key or "").strip().partition(" ")
-        if scheme.lower() != "api-key" or not value.strip():
-            return None
-        return api_key_authenticate(key=value.strip(), permission=SENDER_CHECK_RIGHT)
+    right = SENDER_CHECK_RIGHT
 
 
 class SenderCheckIn(Schema):

@@ -1,9 +1,8 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, user_passes_test
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-
-from accounts.permissions import staff_required
 
 from . import selectors, services
 
@@ -23,6 +22,16 @@ def message_detail(request, pk: int):
     message = get_object_or_404(selectors.message_list(user=request.user), pk=pk)
     services.message_mark_read(message=message)
     return render(request, "notifications/message_detail.html", {"message": message})
+
+
+def _is_active_staff(user) -> bool:
+    if user.is_authenticated and not (user.is_active and user.is_staff):
+        raise PermissionDenied
+    return user.is_authenticated
+
+
+# Carrier support staff only: anonymous → sign-in, anyone else → 403.
+staff_required = user_passes_test(_is_active_staff)
 
 
 @staff_required

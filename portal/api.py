@@ -20,13 +20,11 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.openapi.docs import DocsBase
-from ninja.security import APIKeyHeader
 
-from accounts.models import User
-from accounts.services import api_key_authenticate
+from accounts.permissions.api import ApiKeyAuth
+from common.apikeys import AUTH_SCHEME
 
 API_DEFAULT_LANGUAGE = "en"
-AUTH_SCHEME = "Api-Key"
 
 DESCRIPTION = """
 Sésame's machine API.
@@ -46,19 +44,6 @@ parameter is missing or malformed, 404 when an application, permission or accoun
 **Language.** Names and reasons are in English unless `Accept-Language` asks for `fr`, `nl` or
 `de`.
 """
-
-
-class ApiKeyAuth(APIKeyHeader):
-    """`Authorization: Api-Key <key>` → the active person holding that key (else 401)."""
-
-    param_name = "Authorization"
-    openapi_description = "The header value is `Api-Key <key>`, e.g. `Api-Key ses_…`."
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        scheme, _, value = (key or "").strip().partition(" ")
-        if scheme.lower() != AUTH_SCHEME.lower() or not value.strip():
-            return None
-        return api_key_authenticate(key=value.strip())
 
 
 class SwaggerDocs(DocsBase):

@@ -1,8 +1,6 @@
 """API keys (« clé de connexion WS »): issued, regenerated with a grace period, revoked."""
 
-import hashlib
 import hmac
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,16 +8,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from common.apikeys import PREFIX_LENGTH, api_key_digest, is_well_formed, new_api_key
+
 from ..models import ApiKey, Grant, MembershipStatus, User
 from .audit import audit_record
 
-KEY_PREFIX = "ses_"
-PREFIX_LENGTH = 12  # "ses_" + 8 characters, stored in clear to find the key
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # at most one write per key and minute
-
-
-def _digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -31,9 +25,12 @@ def api_key_issue(*, user: User, actor: User, ip_address: str | None = None) -> 
     previous = ApiKey.objects.usable(now=now).filter(user=user)
     replaced = list(previous.filter(Q(expires_at__isnull=True)).values_list("prefix", flat=True))
     previous.filter(Q(expires_at__isnull=True)).update(expires_at=grace_ends)
-    plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
+    plaintext = new_api_key()
     key = ApiKey.objects.create(
-        user=user, prefix=plaintext[:PREFIX_LENGTH], key_hash=_digest(plaintext), created_by=actor
+        user=user,
+        prefix=plaintext[:PREFIX_LENGTH],
+        key_hash=api_key_digest(plaintext),
+        created_by=actor,
     )
     audit_record(
         actor=actor,
@@ -74,9 +71,9 @@ def api_key_authenticate(*, key: str, permission: tuple[str, str] | None = None)
     With `permission` (application code, permission code), the same query also tells whether
     the holder has that right through an active membership: `user.api_permission_ok`.
     """
-    if not key.startswith(KEY_PREFIX) or len(key) < PREFIX_LENGTH + 8:
+    if not is_well_formed(key):
         return None
-    digest = _digest(key)
+    digest = api_key_digest(key)
     now = timezone.now()
     candidates = (
         ApiKey.objects.usable(now=now)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.csv import csv_response
+from common.csv import csv_response
 
 from ..forms.advanced import (
     AdvancedUserForm,

@@ -13,7 +13,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from portal.csv import csv_response
+from common.csv import csv_response
 
 from .. import selectors, services
 from ..forms import AuditFilterForm, PasswordForgotForm

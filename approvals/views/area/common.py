@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import company_required
-from portal.csv import csv_response
+from common.csv import csv_response
 
 from ... import selectors
 from ...models import ProtectedAccount

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.services import client_ip
-from portal.csv import csv_response
+from common.csv import csv_response
 
 from ... import forms, selectors
 from ...selectors import EsecureScope

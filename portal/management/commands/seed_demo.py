@@ -32,7 +32,6 @@ from accounts.models import (
     MembershipStatus,
     User,
 )
-from accounts.services.apikeys import KEY_PREFIX, PREFIX_LENGTH
 from approvals.models import (
     AccessRequest,
     AuthorizedDomain,
@@ -45,6 +44,7 @@ from approvals.models import (
     Status,
     UsageRecord,
 )
+from common.apikeys import KEY_PREFIX, PREFIX_LENGTH
 
 DEFAULT_PASSWORD = "Sesame-demo-2026!"
 SITE_URL = "http://127.0.0.1:8000"

@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import (
+from ..models import (
     AccountApplication,
     Application,
     BillingAddress,

@@ -1,6 +1,6 @@
 import pytest
 
-from portal.csv import csv_response, safe_cell
+from common.csv import csv_response, safe_cell
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+33 1 23", "-2", "@SUM(A1)", "\tx", "\rx"])
