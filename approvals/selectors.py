@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from accounts.models import Membership
+from accounts.permissions import account_counts_q, member_counts
 
 from .models import (
     AccessRequest,
@@ -22,25 +23,22 @@ from .models import (
 
 def esecure_accounts_for(membership: Membership | None) -> QuerySet[ProtectedAccount]:
     """Protected accounts of the membership's company on which its person is an active customer
-    admin (and the login and the membership are active). Empty: no eSecure area for them."""
-    if membership is None or not membership.is_active or not membership.user.is_active:
+    admin, counted as the access module counts a holding: the person, the membership and the
+    company active (`member_counts`), the customer account active. Empty: no eSecure area."""
+    if not member_counts(membership):
         return ProtectedAccount.objects.none()
+    assert membership is not None  # for mypy: member_counts(None) is False
     return ProtectedAccount.objects.filter(
+        account_counts_q("account__"),
         account__company_id=membership.company_id,
         admins__user_id=membership.user_id,
         admins__status=Status.ACTIVE,
     )
 
 
-def is_esecure_admin(*, user, company_id: int | None) -> bool:
+def is_esecure_admin(*, membership: Membership | None) -> bool:
     """Does this person administer at least one protected account of this company? (One query.)"""
-    if company_id is None or not user.is_authenticated or not user.is_active:
-        return False
-    return CustomerAdmin.objects.filter(
-        user_id=user.pk,
-        status=Status.ACTIVE,
-        protected_account__account__company_id=company_id,
-    ).exists()
+    return esecure_accounts_for(membership).exists()
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,8 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "account_login"
+# Where a signed-in person without a selected company goes (the lower apps name no upper URL).
+COMPANY_SELECT_URL = "delegation:company-select"
 
 PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=12)
 AUTH_PASSWORD_VALIDATORS = [

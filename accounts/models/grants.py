@@ -20,6 +20,9 @@ class GrantStatus(models.TextChoices):
 
 class GrantQuerySet(models.QuerySet):
     def active(self):
+        """Recorded as active (for editing and listing). Whether a grant *counts* for its holder
+        is decided by `accounts.permissions.holdings`, which also looks at the person, the
+        company, the account, the catalog, the end date and the parent grant."""
         return self.filter(status=GrantStatus.ACTIVE)
 
 
@@ -92,6 +95,12 @@ class Grant(models.Model):
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     revoked_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+    ends_at = models.DateTimeField(
+        _("prend fin le"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : sans fin. Passée cette date, le droit ne compte plus."),
+    )
 
     objects = GrantQuerySet.as_manager()
 

@@ -73,6 +73,8 @@ class MembershipStatus(models.TextChoices):
 
 class MembershipQuerySet(models.QuerySet):
     def active(self):
+        """The person side of a holding; the same as `accounts.permissions.member_counts_q`
+        (tests/accounts/test_holdings.py checks that they agree)."""
         return self.filter(
             status=MembershipStatus.ACTIVE, user__is_active=True, company__is_active=True
         )

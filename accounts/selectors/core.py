@@ -14,7 +14,7 @@ def membership_list_for_user(*, user: User) -> list[Membership]:
 
 def membership_current(*, user: User, company_id: int | None) -> Membership | None:
     """The membership for the selected company, or the only one when there is just one."""
-    memberships = Membership.objects.active().filter(user=user).select_related("company")
+    memberships = Membership.objects.active().filter(user=user).select_related("company", "user")
     if company_id is not None:
         selected = memberships.filter(company_id=company_id).first()
         if selected is not None:

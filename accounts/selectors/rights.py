@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -28,6 +29,7 @@ from ..models import (
     ServiceType,
     User,
 )
+from ..permissions import holdings_for, member_counts_q
 
 # --- What a person holds ------------------------------------------------------------------
 
@@ -86,75 +88,41 @@ class CompanyRights:
     accounts: list[AccountRights] = field(default_factory=list)
 
 
-def _memberships_with_grants(user: User) -> QuerySet[Membership]:
-    grants = (
-        Grant.objects.active()
-        .select_related("permission__application")
-        .filter(permission__is_active=True, permission__application__is_active=True)
-        .prefetch_related(
-            Prefetch(
-                "accounts",
-                queryset=CustomerAccount.objects.filter(is_active=True).only(
-                    "pk", "number", "name", "company_id"
-                ),
-            ),
-            Prefetch("billing_addresses", queryset=BillingAddress.objects.filter(is_active=True)),
-            Prefetch("products", queryset=Product.objects.order_by("position", "name")),
-            Prefetch("service_types", queryset=ServiceType.objects.order_by("position", "number")),
-        )
-    )
-    return (
-        Membership.objects.active()
-        .filter(user=user)
+def rights_for_user(*, user: User) -> list[CompanyRights]:
+    """Every company a person actively belongs to, with their rights per account and application:
+    exactly the holdings that count (`accounts.permissions.holdings`), so that what is listed is
+    what the check answers yes to. A fixed number of queries whatever the number of grants."""
+    memberships = list(
+        Membership.objects.filter(member_counts_q(), user=user)
         .select_related("company")
-        .prefetch_related(Prefetch("grants", queryset=grants))
         .order_by("company__name", "pk")
     )
-
-
-def rights_for_user(*, user: User) -> list[CompanyRights]:
-    """Every company a person actively belongs to, with their rights per account and application.
-
-    A fixed number of queries (memberships, grants, the four scopes, enabled applications),
-    whatever the number of grants.
-    """
-    memberships = list(_memberships_with_grants(user))
-    account_ids = {
-        account.pk for m in memberships for g in m.grants.all() for account in g.accounts.all()
+    per_membership: dict[int, dict[int, tuple[CustomerAccount, dict[int, ApplicationRights]]]] = {
+        m.pk: {} for m in memberships
     }
-    enabled = set(
-        AccountApplication.objects.filter(account_id__in=account_ids).values_list(
-            "account_id", "application_id"
+    for holding in holdings_for(user=user):
+        grant = holding.grant
+        line = PermissionRights(
+            permission=grant.permission,
+            billing_addresses=list(grant.billing_addresses.all()),
+            products=list(grant.products.all()),
+            service_types=list(grant.service_types.all()),
         )
-    )
+        per_account = per_membership.setdefault(grant.membership_id or 0, {})
+        for account in holding.accounts:
+            _, apps = per_account.setdefault(account.pk, (account, {}))
+            application = grant.permission.application
+            apps.setdefault(application.pk, ApplicationRights(application)).permissions.append(line)
     result = []
     for membership in memberships:
-        per_account: dict[int, tuple[CustomerAccount, dict[int, ApplicationRights]]] = {}
-        for grant in membership.grants.all():
-            application = grant.permission.application
-            line = PermissionRights(
-                permission=grant.permission,
-                billing_addresses=list(grant.billing_addresses.all()),
-                products=list(grant.products.all()),
-                service_types=list(grant.service_types.all()),
-            )
-            for account in grant.accounts.all():
-                if account.company_id != membership.company_id:
-                    continue
-                if (account.pk, application.pk) not in enabled:
-                    continue
-                _, apps = per_account.setdefault(account.pk, (account, {}))
-                apps.setdefault(application.pk, ApplicationRights(application)).permissions.append(
-                    line
-                )
+        accounts = [
+            _account_rights(account, apps)
+            for account, apps in per_membership[membership.pk].values()
+        ]
+        accounts.sort(key=lambda a: a.account.number)
         result.append(
-            CompanyRights(
-                company=membership.company,
-                membership=membership,
-                accounts=[_account_rights(account, apps) for account, apps in per_account.values()],
-            )
+            CompanyRights(company=membership.company, membership=membership, accounts=accounts)
         )
-        result[-1].accounts.sort(key=lambda a: a.account.number)
     return result
 
 
@@ -180,15 +148,6 @@ def membership_overview_for_user(*, user: User) -> list[Membership]:
         )
     )
     return memberships
-
-
-def may_hold_api_key(*, user: User) -> bool:
-    """API keys belong to advanced and technical users (SPEC C3, C9)."""
-    return (
-        Membership.objects.active()
-        .filter(user=user, kind__in=[MembershipKind.ADVANCED, MembershipKind.TECHNICAL])
-        .exists()
-    )
 
 
 # --- One yes/no check ---------------------------------------------------------------------
@@ -231,13 +190,18 @@ WITH perm AS (
     FROM {account} ca JOIN {company} c ON c.id = ca.company_id
     WHERE ca.number = %(account)s
 ), link AS (
-    SELECT m.id, m.status FROM {membership} m JOIN account ON m.company_id = account.company_id
+    SELECT m.id, (m.status = %(active)s AND u.is_active) AS active
+    FROM {membership} m JOIN account ON m.company_id = account.company_id
+    JOIN {user} u ON u.id = m.user_id
     WHERE m.user_id = %(user)s
 ), held AS (
     SELECT g.id FROM {grant} g
-    JOIN link ON link.id = g.membership_id AND link.status = %(active)s
+    JOIN link ON link.id = g.membership_id AND link.active
     JOIN perm ON perm.id = g.permission_id
-    WHERE g.status = %(active)s
+    LEFT JOIN {grant} pg ON pg.id = g.parent_id
+    WHERE g.status = %(active)s AND (g.ends_at IS NULL OR g.ends_at > %(now)s)
+      AND (g.parent_id IS NULL
+           OR (pg.status = %(active)s AND (pg.ends_at IS NULL OR pg.ends_at > %(now)s)))
 )
 SELECT
     EXISTS (SELECT 1 FROM {application} WHERE code = %(application)s) AS application_known,
@@ -246,7 +210,7 @@ SELECT
     account.id IS NOT NULL AS account_known,
     COALESCE(account.is_active AND account.company_active, FALSE) AS account_active,
     EXISTS (SELECT 1 FROM link) AS linked,
-    EXISTS (SELECT 1 FROM link WHERE status = %(active)s) AS member,
+    EXISTS (SELECT 1 FROM link WHERE active) AS member,
     EXISTS (
         SELECT 1 FROM {account_application} aa JOIN perm ON perm.application_id = aa.application_id
         WHERE aa.account_id = account.id
@@ -283,18 +247,20 @@ def _check_sql() -> str:
         "grant": Grant,
         "account_application": AccountApplication,
         "grant_accounts": Grant.accounts.through,
+        "user": User,
     }
     quote = connection.ops.quote_name
     return _CHECK_SQL.format(**{k: quote(m._meta.db_table) for k, m in tables.items()})
 
 
 def _check_facts(*, user: User, application: str, permission: str, account: str) -> dict:
-    params: dict[str, str | int] = {
+    params: dict[str, str | int | None] = {
         "application": application,
         "permission": permission,
         "account": account,
         "user": user.pk,
         "active": MembershipStatus.ACTIVE.value,  # same word for grants (GrantStatus.ACTIVE)
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
     }
     with connection.cursor() as cursor:
         cursor.execute(_check_sql(), params)
@@ -304,10 +270,11 @@ def _check_facts(*, user: User, application: str, permission: str, account: str)
 
 def right_check(*, user: User, application: str, permission: str, account: str) -> RightCheck:
     """May this person use `permission` of `application` on customer account `account` (codes and
-    number)? Yes only through an active grant held by an active membership of the account's
-    active company, with the account active and in the grant's scope, and the application
-    enabled on it. One query whatever the answer; unknown items raise `UnknownItem` naming the
-    field.
+    number)? The same conditions as `accounts.permissions.holdings`, in SQL: an active grant (not
+    past its end date, its parent grant alive) held by an active person through an active
+    membership of the account's active company, with the account active and in the grant's
+    scope, and the application enabled on it. One query whatever the answer; unknown items
+    raise `UnknownItem` naming the field.
 
     An account of a company the person has never belonged to is reported unknown, as every
     object of another company is (no disclosure across companies).

@@ -5,12 +5,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 from common.apikeys import PREFIX_LENGTH, api_key_digest, is_well_formed, new_api_key
 
-from ..models import ApiKey, Grant, MembershipStatus, User
+from ..models import ApiKey, User
+from ..permissions.holdings import holds_anywhere
 from .audit import audit_record
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # at most one write per key and minute
@@ -69,7 +70,8 @@ def api_key_authenticate(*, key: str, permission: tuple[str, str] | None = None)
     """The active person holding this key, or None; records when the key was last used.
 
     With `permission` (application code, permission code), the same query also tells whether
-    the holder has that right through an active membership: `user.api_permission_ok`.
+    the holder holds that right on at least one account (the access module's definition of a
+    holding): `user.api_permission_ok`.
     """
     if not is_well_formed(key):
         return None
@@ -83,14 +85,8 @@ def api_key_authenticate(*, key: str, permission: tuple[str, str] | None = None)
     )
     if permission is not None:
         candidates = candidates.annotate(
-            permission_ok=Exists(
-                Grant.objects.active().filter(
-                    membership__user=OuterRef("user"),
-                    membership__status=MembershipStatus.ACTIVE,
-                    membership__company__is_active=True,
-                    permission__application__code=permission[0],
-                    permission__code=permission[1],
-                )
+            permission_ok=holds_anywhere(
+                OuterRef("user"), application=permission[0], permission=permission[1], now=now
             )
         )
     for candidate in candidates:

@@ -33,7 +33,7 @@ def password_change(request):
         )
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Votre mot de passe a été modifié."))
-        return redirect("portal:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     return render(
         request,
         "accounts/password_change.html",

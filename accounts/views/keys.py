@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ..models import ApiKey
-from ..selectors.rights import may_hold_api_key
+from ..permissions import may_hold_api_key
 from ..services import api_key_issue, client_ip
 
 KEYS_SHOWN = 20

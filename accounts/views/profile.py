@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from ..models import ApiKey
-from ..selectors.rights import may_hold_api_key, membership_overview_for_user, rights_for_user
+from ..permissions import may_hold_api_key
+from ..selectors.rights import membership_overview_for_user, rights_for_user
 
 
 @login_required

@@ -556,6 +556,7 @@ def test_context_processor_says_who_is_a_customer_admin(protected, anne, admin, 
     for person, expected in ((anne, True), (admin, False)):
         request = factory.get("/")
         request.user, request.company = person, company
+        request.membership = person.memberships.get(company=company)
         assert bool(esecure(request)["esecure_admin"]) is expected
 
 
