@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.services import audit_record
+from accounts.services import AuditKind, audit_record
 
 from ..models import (
     AuthorizedDomain,
@@ -85,7 +85,11 @@ def senders_decide(
             audit_record(
                 actor=actor,
                 company=_company(sender.protected_account),
-                kind="esecure.sender_approved" if approve else "esecure.sender_rejected",
+                kind=(
+                    AuditKind.ESECURE_SENDER_APPROVED
+                    if approve
+                    else AuditKind.ESECURE_SENDER_REJECTED
+                ),
                 target=sender,
                 before={"status": before},
                 after={"status": wanted, "email": sender.email},
@@ -138,7 +142,7 @@ def sender_add(
         audit_record(
             actor=actor,
             company=_company(protected),
-            kind="esecure.sender_added",
+            kind=AuditKind.ESECURE_SENDER_ADDED,
             target=sender,
             after={"email": email, "account": protected.account.number, "status": sender.status},
             ip_address=ip_address,
@@ -215,7 +219,7 @@ def senders_upload(
         audit_record(
             actor=actor,
             company=_company(protected),
-            kind="esecure.senders_uploaded",
+            kind=AuditKind.ESECURE_SENDERS_UPLOADED,
             target=protected,
             after={
                 "account": protected.account.number,
@@ -329,7 +333,7 @@ def domain_add(
     audit_record(
         actor=actor,
         company=_company(protected),
-        kind="esecure.domain_added",
+        kind=AuditKind.ESECURE_DOMAIN_ADDED,
         target=added,
         after={
             "domain": name,
@@ -361,7 +365,11 @@ def domains_set_status(
         audit_record(
             actor=actor,
             company=_company(domain.protected_account),
-            kind="esecure.domain_activated" if active else "esecure.domain_deactivated",
+            kind=(
+                AuditKind.ESECURE_DOMAIN_ACTIVATED
+                if active
+                else AuditKind.ESECURE_DOMAIN_DEACTIVATED
+            ),
             target=domain,
             before={"status": before},
             after={"status": wanted, "domain": domain.domain},
@@ -433,7 +441,9 @@ def admins_set_status(
         audit_record(
             actor=actor,
             company=_company(admin.protected_account),
-            kind="esecure.admin_activated" if active else "esecure.admin_deactivated",
+            kind=(
+                AuditKind.ESECURE_ADMIN_ACTIVATED if active else AuditKind.ESECURE_ADMIN_DEACTIVATED
+            ),
             target=admin,
             before={"status": before},
             after={"status": wanted, "email": admin.user.email},
@@ -499,7 +509,11 @@ def accounts_set_status(
         audit_record(
             actor=actor,
             company=_company(protected),
-            kind="esecure.account_activated" if active else "esecure.account_deactivated",
+            kind=(
+                AuditKind.ESECURE_ACCOUNT_ACTIVATED
+                if active
+                else AuditKind.ESECURE_ACCOUNT_DEACTIVATED
+            ),
             target=protected,
             before={"is_active": not active},
             after={"is_active": active, "history_listed": listed},
@@ -538,7 +552,7 @@ def account_update(
     audit_record(
         actor=actor,
         company=_company(protected),
-        kind="esecure.account_updated",
+        kind=AuditKind.ESECURE_ACCOUNT_UPDATED,
         target=protected,
         before=before,
         after=after,

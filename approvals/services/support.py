@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.services import audit_record
+from accounts.services import AuditKind, audit_record
 
 from ..models import AccessRequest, DecisionLink, RequestStatus
 
@@ -33,7 +33,7 @@ def requests_expire_now(
         audit_record(
             actor=actor,
             company=request.protected_account.account.company,
-            kind="esecure.request_expired",
+            kind=AuditKind.ESECURE_REQUEST_EXPIRED,
             target=request,
             before={"status": RequestStatus.PENDING},
             after={"status": RequestStatus.EXPIRED, "via": "support"},
