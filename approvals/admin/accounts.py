@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.services import client_ip
 
+from .. import services
 from ..models import (
     AuthorizedDomain,
     AuthorizedSender,
@@ -17,7 +18,6 @@ from ..models import (
     SenderStatus,
     Status,
 )
-from ..services import manage
 from .base import NoDeleteMixin, run_service, staff_actor
 from .onboarding import ProtectionOnboardingAdmin
 
@@ -184,7 +184,7 @@ class ProtectedAccountAdmin(NoDeleteMixin, ProtectionOnboardingAdmin):
         stored = ProtectedAccount.objects.select_related("account__company").get(pk=obj.pk)
         actor, ip = staff_actor(request), client_ip(request)
         data = form.cleaned_data
-        manage.account_update(
+        services.account_update(
             protected=stored,
             starts_on=data["starts_on"],
             ends_on=data["ends_on"],
@@ -192,7 +192,7 @@ class ProtectedAccountAdmin(NoDeleteMixin, ProtectionOnboardingAdmin):
             actor=actor,
             ip_address=ip,
         )
-        manage.accounts_set_status(
+        services.accounts_set_status(
             accounts=[stored], active=data["is_active"], actor=actor, ip_address=ip
         )
 
@@ -204,7 +204,7 @@ class ProtectedAccountAdmin(NoDeleteMixin, ProtectionOnboardingAdmin):
         run_service(
             self,
             request,
-            manage.accounts_set_status,
+            services.accounts_set_status,
             accounts=self._accounts(queryset),
             active=True,
         )
@@ -214,7 +214,7 @@ class ProtectedAccountAdmin(NoDeleteMixin, ProtectionOnboardingAdmin):
         run_service(
             self,
             request,
-            manage.accounts_set_status,
+            services.accounts_set_status,
             accounts=self._accounts(queryset),
             active=False,
         )

@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .. import services
 from ..models import CustomerAdmin
-from ..services import manage
 from .base import (
     ACCOUNT_SEARCH,
     ON_ACCOUNT,
@@ -55,7 +55,7 @@ class CustomerAdminAdmin(ActionsOnlyMixin, OnProtectedAccountAdmin):
         run_service(
             self,
             request,
-            manage.admins_set_status,
+            services.admins_set_status,
             admins=selected_rows(queryset, "user"),
             active=True,
         )
@@ -65,7 +65,7 @@ class CustomerAdminAdmin(ActionsOnlyMixin, OnProtectedAccountAdmin):
         run_service(
             self,
             request,
-            manage.admins_set_status,
+            services.admins_set_status,
             admins=selected_rows(queryset, "user"),
             active=False,
         )

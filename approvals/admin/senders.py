@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .. import services
 from ..models import AuthorizedDomain, AuthorizedSender
-from ..services import manage
 from .base import (
     ACCOUNT_SEARCH,
     ON_ACCOUNT,
@@ -47,13 +47,13 @@ class AuthorizedSenderAdmin(ActionsOnlyMixin, OnProtectedAccountAdmin):
     @admin.action(description=_("Approuver les utilisateurs sélectionnés"), permissions=["change"])
     def approve(self, request, queryset):
         run_service(
-            self, request, manage.senders_decide, senders=selected_rows(queryset), approve=True
+            self, request, services.senders_decide, senders=selected_rows(queryset), approve=True
         )
 
     @admin.action(description=_("Rejeter les utilisateurs sélectionnés"), permissions=["change"])
     def reject(self, request, queryset):
         run_service(
-            self, request, manage.senders_decide, senders=selected_rows(queryset), approve=False
+            self, request, services.senders_decide, senders=selected_rows(queryset), approve=False
         )
 
 
@@ -85,11 +85,19 @@ class AuthorizedDomainAdmin(ActionsOnlyMixin, OnProtectedAccountAdmin):
     @admin.action(description=_("Activer les domaines sélectionnés"), permissions=["change"])
     def activate(self, request, queryset):
         run_service(
-            self, request, manage.domains_set_status, domains=selected_rows(queryset), active=True
+            self,
+            request,
+            services.domains_set_status,
+            domains=selected_rows(queryset),
+            active=True,
         )
 
     @admin.action(description=_("Désactiver les domaines sélectionnés"), permissions=["change"])
     def deactivate(self, request, queryset):
         run_service(
-            self, request, manage.domains_set_status, domains=selected_rows(queryset), active=False
+            self,
+            request,
+            services.domains_set_status,
+            domains=selected_rows(queryset),
+            active=False,
         )

@@ -1,5 +1,6 @@
 """What only carrier support staff do on eSecure, from the Django admin (the rest goes through
-the same services as the customer admins' area: onboarding and manage). Each change is audited."""
+the same services as the customer admins' area: onboarding, senders, domains, admins,
+accounts). Each change is audited."""
 
 from collections.abc import Iterable
 
