@@ -14,9 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import AuditKind, audit_record
 
-from ..models import (
-    ProtectedAccount,
-)
+from ..models import ProtectedAccount
 from .onboarding import history_list
 
 

@@ -14,12 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import AuditKind, audit_record
 
-from ..models import (
-    CustomerAdmin,
-    Origin,
-    ProtectedAccount,
-    Status,
-)
+from ..models import CustomerAdmin, Origin, ProtectedAccount, Status
 from .normalise import normalise_email
 from .onboarding import customer_admin_add
 

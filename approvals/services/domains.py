@@ -13,12 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import AuditKind, audit_record
 
-from ..models import (
-    AuthorizedDomain,
-    Origin,
-    ProtectedAccount,
-    Status,
-)
+from ..models import AuthorizedDomain, Origin, ProtectedAccount, Status
 from .normalise import is_free_mail, normalise_domain
 
 

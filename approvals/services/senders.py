@@ -16,12 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.services import AuditKind, audit_record
 
-from ..models import (
-    AuthorizedSender,
-    Origin,
-    ProtectedAccount,
-    SenderStatus,
-)
+from ..models import AuthorizedSender, Origin, ProtectedAccount, SenderStatus
 from ..selectors import open_requests_by_sender
 from .decisions import request_decide
 from .normalise import normalise_email
