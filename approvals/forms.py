@@ -1,5 +1,5 @@
 """Forms of the eSecure area. They check shape (and read the uploaded file); the services in
-services/manage.py check the rules."""
+services check the rules."""
 
 import csv
 import io
@@ -12,7 +12,7 @@ from accounts.models import Language
 
 from .models import Origin, SenderStatus, Status
 from .selectors import EsecureScope
-from .services.manage import MAX_UPLOAD_ROWS
+from .services import MAX_UPLOAD_ROWS
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 _EMAIL_HEADERS = ("mail", "courriel", "adresse", "identifiant")

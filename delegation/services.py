@@ -4,7 +4,7 @@ from django.db import transaction
 
 from accounts import selectors
 from accounts.models import Membership, User
-from accounts.services import audit_record
+from accounts.services import AuditKind, audit_record
 
 
 @transaction.atomic
@@ -16,7 +16,7 @@ def company_select(*, user: User, company_id: int, ip_address: str | None) -> Me
     audit_record(
         actor=user,
         company=membership.company,
-        kind="company.selected",
+        kind=AuditKind.COMPANY_SELECTED,
         target=membership,
         after={"kind": membership.kind},
         ip_address=ip_address,

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ..models import AuditKind
+
 
 class PasswordForgotForm(forms.Form):
     login = forms.CharField(
@@ -11,12 +13,33 @@ class PasswordForgotForm(forms.Form):
     )
 
 
+# Families of audit kinds (the part before the dot), the groups of the filter's list. Each group
+# starts with « all of them », whose value is the family alone: the prefix older links carry.
+AUDIT_FAMILIES = {
+    "user": (_("Utilisateurs"), _("Tous les événements d'utilisateurs")),
+    "api_key": (_("Clés d'API"), _("Tous les événements de clés d'API")),
+    "rights": (_("Droits"), _("Tous les événements de droits")),
+    "advanced": (_("Utilisateurs avancés"), _("Tous les événements d'utilisateurs avancés")),
+    "company": (_("Sociétés"), _("Tous les événements de sociétés")),
+    "esecure": (_("eSecure"), _("Tous les événements eSecure")),
+}
+
+
+def audit_kind_choices() -> list:
+    """Every kind under its family's group, so that the list stays complete as kinds are added."""
+    groups: dict[str, list] = {}
+    for kind in AuditKind:
+        groups.setdefault(kind.family, []).append((kind.value, kind.label))
+    choices: list = [("", _("Tous les événements"))]
+    for family, kinds in groups.items():
+        group_label, all_label = AUDIT_FAMILIES.get(family, (family, family))
+        choices.append((group_label, [(family, all_label), *kinds]))
+    return choices
+
+
 class AuditFilterForm(forms.Form):
-    kind = forms.CharField(
-        label=_("Type d'événement"),
-        required=False,
-        max_length=64,
-        help_text=_("Début du type, par exemple « rights » ou « user »."),
+    kind = forms.ChoiceField(
+        label=_("Type d'événement"), required=False, choices=audit_kind_choices
     )
     actor = forms.CharField(label=_("Auteur"), required=False, max_length=150)
     date_from = forms.DateField(
@@ -41,8 +64,10 @@ class AuditFilterForm(forms.Form):
         if not self.is_valid():
             return events.none()
         data = self.cleaned_data
-        if data["kind"]:
-            events = events.filter(kind__startswith=data["kind"].strip())
+        if data["kind"] in AuditKind.values:
+            events = events.filter(kind=data["kind"])
+        elif data["kind"]:
+            events = events.filter(kind__startswith=f"{data['kind']}.")
         if data["actor"]:
             events = events.filter(actor_repr__icontains=data["actor"].strip())
         if data["date_from"]:

@@ -1,6 +1,6 @@
 """Companies, people, memberships, the application catalog, grants, keys and the audit log."""
 
-from .audit import AuditEvent, AuditEventQuerySet
+from .audit import AuditEvent, AuditEventQuerySet, AuditKind
 from .base import Civility, Language, TranslatedNameMixin, new_user_key
 from .catalog import (
     AccessProfile,
@@ -26,6 +26,7 @@ __all__ = [
     "Application",
     "AuditEvent",
     "AuditEventQuerySet",
+    "AuditKind",
     "BillingAddress",
     "Civility",
     "Company",

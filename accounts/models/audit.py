@@ -11,6 +11,75 @@ from .companies import Company
 # --- Audit ---------------------------------------------------------------------------------
 
 
+class AuditKind(models.TextChoices):
+    """What happened. The stored values are the codes of the first rows, so old rows keep their
+    meaning; the labels read as an event in the log."""
+
+    USER_CREATED = "user.created", _("Utilisateur créé")
+    USER_CHANGED = "user.changed", _("Utilisateur modifié")
+    USER_DEACTIVATED = "user.deactivated", _("Utilisateur désactivé")
+    USER_REACTIVATED = "user.reactivated", _("Utilisateur réactivé")
+    USER_API_KEY_REGENERATED = (
+        "user.api_key_regenerated",
+        _("Clé d'API d'un utilisateur technique régénérée"),
+    )
+    USER_PASSWORD_CHANGED = "user.password_changed", _("Mot de passe modifié")
+    USER_PASSWORD_RECOVERY_SENT = (
+        "user.password_recovery_sent",
+        _("Mot de passe oublié : lien de réinitialisation envoyé"),
+    )
+    USER_PASSWORD_RECOVERY_REFUSED = (
+        "user.password_recovery_refused",
+        _("Mot de passe oublié : administrateurs indiqués"),
+    )
+    USER_PASSWORD_RESET = "user.password_reset", _("Mot de passe réinitialisé")
+    USER_SIGNED_IN = "user.signed_in", _("Connexion")
+    USER_SIGN_IN_FAILED = "user.sign_in_failed", _("Échec de connexion")
+    API_KEY_ISSUED = "api_key.issued", _("Clé d'API créée")
+    API_KEY_REGENERATED = "api_key.regenerated", _("Clé d'API régénérée")
+    API_KEY_REVOKED = "api_key.revoked", _("Clés d'API révoquées")
+    RIGHTS_CHANGED = "rights.changed", _("Droits modifiés")
+    ADVANCED_INVITED = "advanced.invited", _("Utilisateur avancé invité")
+    ADVANCED_INVITATION_RESENT = "advanced.invitation_resent", _("Invitation renvoyée")
+    ADVANCED_INVITATION_WITHDRAWN = "advanced.invitation_withdrawn", _("Invitation retirée")
+    ADVANCED_ACCEPTED = "advanced.accepted", _("Invitation acceptée")
+    ADVANCED_ASSOCIATED = "advanced.associated", _("Utilisateur avancé associé")
+    ADVANCED_UNLINKED = "advanced.unlinked", _("Utilisateur avancé dissocié")
+    COMPANY_SELECTED = "company.selected", _("Société choisie")
+    ESECURE_ACCOUNT_ENABLED = "esecure.account_enabled", _("Numéro de compte mis sous eSecure")
+    ESECURE_ACCOUNT_ACTIVATED = "esecure.account_activated", _("Protection eSecure activée")
+    ESECURE_ACCOUNT_DEACTIVATED = (
+        "esecure.account_deactivated",
+        _("Protection eSecure désactivée"),
+    )
+    ESECURE_ACCOUNT_UPDATED = "esecure.account_updated", _("Protection eSecure modifiée")
+    ESECURE_ADMIN_ADDED = "esecure.admin_added", _("Administrateur client eSecure ajouté")
+    ESECURE_ADMIN_ACTIVATED = "esecure.admin_activated", _("Administrateur client eSecure activé")
+    ESECURE_ADMIN_DEACTIVATED = (
+        "esecure.admin_deactivated",
+        _("Administrateur client eSecure désactivé"),
+    )
+    ESECURE_SENDER_ADDED = "esecure.sender_added", _("Utilisateur autorisé ajouté")
+    ESECURE_SENDER_APPROVED = "esecure.sender_approved", _("Utilisateur autorisé approuvé")
+    ESECURE_SENDER_REJECTED = "esecure.sender_rejected", _("Utilisateur autorisé rejeté")
+    ESECURE_SENDERS_UPLOADED = (
+        "esecure.senders_uploaded",
+        _("Utilisateurs autorisés téléversés"),
+    )
+    ESECURE_DOMAIN_ADDED = "esecure.domain_added", _("Domaine autorisé ajouté")
+    ESECURE_DOMAIN_ACTIVATED = "esecure.domain_activated", _("Domaine autorisé activé")
+    ESECURE_DOMAIN_DEACTIVATED = "esecure.domain_deactivated", _("Domaine autorisé désactivé")
+    ESECURE_REQUEST_CREATED = "esecure.request_created", _("Demande eSecure reçue")
+    ESECURE_REQUEST_APPROVED = "esecure.request_approved", _("Demande eSecure approuvée")
+    ESECURE_REQUEST_REJECTED = "esecure.request_rejected", _("Demande eSecure rejetée")
+    ESECURE_REQUEST_EXPIRED = "esecure.request_expired", _("Demande eSecure expirée")
+
+    @property
+    def family(self) -> str:
+        """The part before the dot (user, rights, esecure, …): the log filters by family."""
+        return self.value.split(".", 1)[0]
+
+
 class AuditEventQuerySet(models.QuerySet):
     def for_company(self, company):
         return self.filter(company=company)
@@ -36,7 +105,7 @@ class AuditEvent(models.Model):
         related_name="audit_events",
         verbose_name=_("société"),
     )
-    kind = models.CharField(_("type"), max_length=64, db_index=True)
+    kind = models.CharField(_("type"), max_length=64, choices=AuditKind.choices, db_index=True)
     target_type = models.CharField(_("type d'objet"), max_length=64, blank=True)
     target_id = models.CharField(_("identifiant d'objet"), max_length=64, blank=True)
     target_repr = models.CharField(
@@ -58,4 +127,4 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind} {self.target_repr}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.target_repr}"

@@ -21,6 +21,7 @@ from notifications import emails
 
 from ..models import (
     Application,
+    AuditKind,
     Company,
     Grant,
     GrantStatus,
@@ -218,7 +219,7 @@ def advanced_user_invite(
     audit_record(
         actor=actor,
         company=company,
-        kind="advanced.invited",
+        kind=AuditKind.ADVANCED_INVITED,
         target=membership,
         after={
             "email": email,
@@ -246,7 +247,7 @@ def advanced_invitation_resend(
     audit_record(
         actor=actor,
         company=membership.company,
-        kind="advanced.invitation_resent",
+        kind=AuditKind.ADVANCED_INVITATION_RESENT,
         target=membership,
         before={"open_invitations": withdrawn},
         after={"expires_at": invitation.expires_at.isoformat()},
@@ -269,7 +270,7 @@ def advanced_invitation_withdraw(
     audit_record(
         actor=actor,
         company=membership.company,
-        kind="advanced.invitation_withdrawn",
+        kind=AuditKind.ADVANCED_INVITATION_WITHDRAWN,
         target=membership,
         after={"withdrawn": withdrawn},
         ip_address=ip_address,
@@ -318,7 +319,7 @@ def advanced_invitation_accept(
     audit_record(
         actor=user,
         company=membership.company,
-        kind="advanced.accepted",
+        kind=AuditKind.ADVANCED_ACCEPTED,
         target=membership,
         before=before,
         after={"username": username, **{name: getattr(user, name) for name in DETAIL_FIELDS}},
@@ -384,7 +385,7 @@ def advanced_user_associate(
     audit_record(
         actor=actor,
         company=company,
-        kind="advanced.associated",
+        kind=AuditKind.ADVANCED_ASSOCIATED,
         target=membership,
         after={"user_key": user.user_key, "rights": _rights_summary(membership)},
         ip_address=ip_address,
@@ -437,7 +438,7 @@ def advanced_user_unlink(
     audit_record(
         actor=actor,
         company=membership.company,
-        kind="advanced.unlinked",
+        kind=AuditKind.ADVANCED_UNLINKED,
         target=membership,
         before=before,
         after={"status": membership.status, "revoked_grants": revoked},

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from common.apikeys import PREFIX_LENGTH, api_key_digest, is_well_formed, new_api_key
 
-from ..models import ApiKey, User
+from ..models import ApiKey, AuditKind, User
 from ..permissions.holdings import holds_anywhere
 from .audit import audit_record
 
@@ -36,7 +36,7 @@ def api_key_issue(*, user: User, actor: User, ip_address: str | None = None) -> 
     audit_record(
         actor=actor,
         company=None,
-        kind="api_key.regenerated" if replaced else "api_key.issued",
+        kind=AuditKind.API_KEY_REGENERATED if replaced else AuditKind.API_KEY_ISSUED,
         target=user,
         before={"keys": replaced} if replaced else None,
         after={
@@ -58,7 +58,7 @@ def api_key_revoke_all(*, user: User, actor: User | None, ip_address: str | None
         audit_record(
             actor=actor,
             company=None,
-            kind="api_key.revoked",
+            kind=AuditKind.API_KEY_REVOKED,
             target=user,
             after={"revoked": count},
             ip_address=ip_address,

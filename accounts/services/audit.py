@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ..models import AuditEvent, Company, User
+from ..models import AuditEvent, AuditKind, Company, User
 
 
 def client_ip(request) -> str | None:
@@ -16,14 +16,17 @@ def audit_record(
     *,
     actor: User | None,
     company: Company | None,
-    kind: str,
+    kind: AuditKind,
     target: Any = None,
     before: dict | None = None,
     after: dict | None = None,
     ip_address: str | None = None,
     actor_repr: str = "",
 ) -> AuditEvent:
-    """Records one change; call it inside the transaction of the write it describes."""
+    """Records one change; call it inside the transaction of the write it describes. The kind
+    is one of AuditKind, so that every row can be read later under its label."""
+    if kind not in AuditKind.values:
+        raise ValueError(f"Unknown audit kind {kind!r}: add it to accounts.models.AuditKind.")
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_repr=actor_repr or (actor.username if actor is not None else ""),

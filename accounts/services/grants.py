@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from notifications import emails
 
-from ..models import Application, Grant, GrantStatus, Membership, Permission, User
+from ..models import Application, AuditKind, Grant, GrantStatus, Membership, Permission, User
 from ..permissions import (
     SCOPE_DIMENSIONS,
     Ceiling,
@@ -125,7 +125,7 @@ def rights_set(
         audit_record(
             actor=actor,
             company=membership.company,
-            kind="rights.changed",
+            kind=AuditKind.RIGHTS_CHANGED,
             target=membership,
             before={
                 "application": application.code,

@@ -11,7 +11,7 @@ from django.utils.http import urlsafe_base64_encode
 from notifications import emails
 
 from .. import selectors
-from ..models import Company, User
+from ..models import AuditKind, Company, User
 from .audit import audit_record
 
 
@@ -25,7 +25,7 @@ def user_password_change(*, user: User, password: str, actor: User, ip_address: 
     audit_record(
         actor=actor,
         company=None,
-        kind="user.password_changed",
+        kind=AuditKind.USER_PASSWORD_CHANGED,
         target=user,
         before={"must_change_password": was_temporary},
         after={"must_change_password": False},
@@ -71,7 +71,7 @@ def password_recovery_request(*, login: str, ip_address: str | None) -> None:
             reset_url=password_reset_url(user=user),
             valid_hours=settings.PASSWORD_RESET_TIMEOUT // 3600,
         )
-        kind = "user.password_recovery_sent"
+        kind = AuditKind.USER_PASSWORD_RECOVERY_SENT
     else:
         admins = [
             {
@@ -83,7 +83,7 @@ def password_recovery_request(*, login: str, ip_address: str | None) -> None:
             for m in selectors.admin_list_for_user(user=user)
         ]
         emails.send_recovery_unavailable(user=user, display_name=user.display_name, admins=admins)
-        kind = "user.password_recovery_refused"
+        kind = AuditKind.USER_PASSWORD_RECOVERY_REFUSED
     audit_record(actor=None, company=None, kind=kind, target=user, ip_address=ip_address)
 
 
@@ -94,7 +94,11 @@ def user_password_reset(*, user: User, password: str, ip_address: str | None) ->
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     audit_record(
-        actor=user, company=None, kind="user.password_reset", target=user, ip_address=ip_address
+        actor=user,
+        company=None,
+        kind=AuditKind.USER_PASSWORD_RESET,
+        target=user,
+        ip_address=ip_address,
     )
     emails.send_password_changed(user=user, display_name=user.display_name)
 
@@ -106,7 +110,11 @@ def sign_in_record(*, user: User, ip_address: str | None) -> None:
     ]
     for company in companies or [None]:
         audit_record(
-            actor=user, company=company, kind="user.signed_in", target=user, ip_address=ip_address
+            actor=user,
+            company=company,
+            kind=AuditKind.USER_SIGNED_IN,
+            target=user,
+            ip_address=ip_address,
         )
 
 
@@ -115,7 +123,7 @@ def sign_in_failure_record(*, login: str, ip_address: str | None) -> None:
     audit_record(
         actor=None,
         company=None,
-        kind="user.sign_in_failed",
+        kind=AuditKind.USER_SIGN_IN_FAILED,
         after={"login": login[:150]},
         ip_address=ip_address,
         actor_repr=login[:150],

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from notifications import emails
 
-from ..models import Company, Membership, MembershipKind, MembershipStatus, User
+from ..models import AuditKind, Company, Membership, MembershipKind, MembershipStatus, User
 from ..permissions import MANAGEMENT_RIGHTS, Ceiling, management_errors
 from ..selectors.users import email_taken, username_taken
 from .apikeys import api_key_issue, api_key_revoke_all
@@ -117,7 +117,7 @@ def user_create(
     audit_record(
         actor=actor,
         company=company,
-        kind="user.created",
+        kind=AuditKind.USER_CREATED,
         target=membership,
         after={"username": username, "kind": membership.kind, **fields, **wanted},
         ip_address=ip_address,
@@ -163,7 +163,7 @@ def user_create_technical(
     audit_record(
         actor=actor,
         company=company,
-        kind="user.created",
+        kind=AuditKind.USER_CREATED,
         target=membership,
         after={"username": username, "kind": membership.kind, "label": user.last_name},
         ip_address=ip_address,
@@ -216,7 +216,7 @@ def user_update(
     audit_record(
         actor=actor,
         company=membership.company,
-        kind="user.changed",
+        kind=AuditKind.USER_CHANGED,
         target=membership,
         before=before,
         after=after,
@@ -258,7 +258,7 @@ def user_deactivate(
     audit_record(
         actor=actor,
         company=membership.company,
-        kind="user.deactivated",
+        kind=AuditKind.USER_DEACTIVATED,
         target=membership,
         before=before,
         after={
@@ -295,7 +295,7 @@ def user_reactivate(
     audit_record(
         actor=actor,
         company=membership.company,
-        kind="user.reactivated",
+        kind=AuditKind.USER_REACTIVATED,
         target=membership,
         before=before,
         after={"status": membership.status, "is_active": True},
@@ -322,7 +322,7 @@ def technical_key_regenerate(
     audit_record(
         actor=actor,
         company=membership.company,
-        kind="user.api_key_regenerated",
+        kind=AuditKind.USER_API_KEY_REGENERATED,
         target=membership,
         after={"key": key.prefix},
         ip_address=ip_address,

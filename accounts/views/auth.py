@@ -104,7 +104,7 @@ def audit_list(request):
                 [
                     e.created_at.isoformat(),
                     e.actor_repr,
-                    e.kind,
+                    e.get_kind_display(),
                     e.target_repr,
                     json.dumps(e.before, ensure_ascii=False) if e.before else "",
                     json.dumps(e.after, ensure_ascii=False) if e.after else "",

@@ -1,2 +1,34 @@
 """Writes of eSecure, one module per area: checks (the sender check), decisions, onboarding,
-manage (the admins' lists)."""
+support, and what customer admins change in the eSecure area, one module per entity (senders,
+domains, admins, accounts), whose functions are re-exported here."""
+
+from .accounts import account_update, accounts_set_status
+from .admins import admin_add, admins_set_status
+from .domains import domain_add, domains_set_status
+from .senders import (
+    MAX_UPLOAD_ROWS,
+    DecideSummary,
+    UploadLine,
+    UploadOutcome,
+    UploadResult,
+    sender_add,
+    senders_decide,
+    senders_upload,
+)
+
+__all__ = [
+    "MAX_UPLOAD_ROWS",
+    "DecideSummary",
+    "UploadLine",
+    "UploadOutcome",
+    "UploadResult",
+    "account_update",
+    "accounts_set_status",
+    "admin_add",
+    "admins_set_status",
+    "domain_add",
+    "domains_set_status",
+    "sender_add",
+    "senders_decide",
+    "senders_upload",
+]

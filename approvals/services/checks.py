@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount
-from accounts.services import audit_record
+from accounts.services import AuditKind, audit_record
 from notifications import emails
 from notifications.services import message_create
 
@@ -219,7 +219,7 @@ def _request_create(
         actor=None,
         actor_repr=email,
         company=protected.account.company,
-        kind="esecure.request_created",
+        kind=AuditKind.ESECURE_REQUEST_CREATED,
         target=request,
         after={"account": protected.account.number, "email": email, "admins": len(admins)},
     )

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.services import audit_record
+from accounts.services import AuditKind, audit_record
 from notifications import emails
 
 from ..models import (
@@ -84,7 +84,11 @@ def request_decide(
         audit_record(
             actor=actor,
             company=locked.protected_account.account.company,
-            kind="esecure.request_approved" if approve else "esecure.request_rejected",
+            kind=(
+                AuditKind.ESECURE_REQUEST_APPROVED
+                if approve
+                else AuditKind.ESECURE_REQUEST_REJECTED
+            ),
             target=locked,
             before={"sender_status": before},
             after={"sender_status": sender.status, "via": via},
@@ -133,7 +137,7 @@ def requests_expire(*, now=None) -> int:
                 audit_record(
                     actor=None,
                     company=request.protected_account.account.company,
-                    kind="esecure.request_expired",
+                    kind=AuditKind.ESECURE_REQUEST_EXPIRED,
                     target=request,
                 )
                 expired += updated

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CustomerAccount, Membership, MembershipKind, MembershipStatus, User
-from accounts.services import audit_record, password_reset_url
+from accounts.services import AuditKind, audit_record, password_reset_url
 from notifications import emails
 
 from ..models import (
@@ -46,7 +46,7 @@ def protection_enable(
         audit_record(
             actor=actor,
             company=account.company,
-            kind="esecure.account_enabled",
+            kind=AuditKind.ESECURE_ACCOUNT_ENABLED,
             target=protected,
             after={"account": account.number},
             ip_address=ip_address,
@@ -143,7 +143,7 @@ def customer_admin_add(
     audit_record(
         actor=actor,
         company=company,
-        kind="esecure.admin_added",
+        kind=AuditKind.ESECURE_ADMIN_ADDED,
         target=admin,
         after={"account": protected.account.number, "email": email, "new_login": is_new},
         ip_address=ip_address,

@@ -1,5 +1,6 @@
 """What only carrier support staff do on eSecure, from the Django admin (the rest goes through
-the same services as the customer admins' area: onboarding and manage). Each change is audited."""
+the same services as the customer admins' area: onboarding, senders, domains, admins,
+accounts). Each change is audited."""
 
 from collections.abc import Iterable
 
@@ -7,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.services import audit_record
+from accounts.services import AuditKind, audit_record
 
 from ..models import AccessRequest, DecisionLink, RequestStatus
 
@@ -33,7 +34,7 @@ def requests_expire_now(
         audit_record(
             actor=actor,
             company=request.protected_account.account.company,
-            kind="esecure.request_expired",
+            kind=AuditKind.ESECURE_REQUEST_EXPIRED,
             target=request,
             before={"status": RequestStatus.PENDING},
             after={"status": RequestStatus.EXPIRED, "via": "support"},

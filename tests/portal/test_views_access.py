@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.services import audit_record
+from accounts.services import AuditKind, audit_record
 from notifications.services import message_create
 
 pytestmark = pytest.mark.django_db
@@ -40,12 +40,14 @@ def test_audit_log_needs_admin_right(client, user):
 
 
 def test_audit_log_shows_only_own_company(client, admin, company, other_company):
-    audit_record(actor=admin, company=company, kind="user.created", after={"x": 1})
-    audit_record(actor=None, company=other_company, kind="secret.other_company_event")
+    audit_record(actor=admin, company=company, kind=AuditKind.USER_CREATED, after={"x": 1})
+    audit_record(
+        actor=None, company=other_company, kind=AuditKind.RIGHTS_CHANGED, actor_repr="secret.actor"
+    )
     client.force_login(admin)
     page = client.get(reverse("accounts:audit-list")).content.decode()
-    assert "user.created" in page
-    assert "secret.other_company_event" not in page
+    assert "Utilisateur créé" in page
+    assert "secret.actor" not in page
 
 
 def test_message_of_someone_else_is_404(client, admin, other_company_admin):
@@ -115,19 +117,20 @@ def test_security_headers_present(client, admin):
 
 
 def test_audit_log_filters_and_exports_as_csv(client, admin, company):
-    audit_record(actor=admin, company=company, kind="rights.changed", after={"a": 1})
-    audit_record(actor=admin, company=company, kind="user.created", target=admin)
+    audit_record(actor=admin, company=company, kind=AuditKind.RIGHTS_CHANGED, after={"a": 1})
+    audit_record(actor=admin, company=company, kind=AuditKind.USER_CREATED, target=admin)
     client.force_login(admin)
     page = client.get(reverse("accounts:audit-list"), {"kind": "rights"}).content.decode()
-    assert "rights.changed" in page and '<span class="code">user.created' not in page
+    rows = page.split("<tbody>", 1)[1]
+    assert "Droits modifiés" in rows and "Utilisateur créé" not in rows
     export = client.get(reverse("accounts:audit-list"), {"kind": "user", "format": "csv"})
     assert export["Content-Type"].startswith("text/csv")
     body = export.content.decode("utf-8")
-    assert "user.created" in body and "rights.changed" not in body
+    assert "Utilisateur créé" in body and "Droits modifiés" not in body
 
 
 def test_audit_log_rejects_inverted_dates_without_error_page(client, admin, company):
-    audit_record(actor=admin, company=company, kind="user.created")
+    audit_record(actor=admin, company=company, kind=AuditKind.USER_CREATED)
     client.force_login(admin)
     response = client.get(
         reverse("accounts:audit-list"), {"date_from": "2026-12-01", "date_to": "2026-01-01"}
@@ -138,7 +141,7 @@ def test_audit_log_rejects_inverted_dates_without_error_page(client, admin, comp
 
 def test_audit_log_queries_are_bounded(client, admin, company, django_assert_max_num_queries):
     for i in range(120):
-        audit_record(actor=admin, company=company, kind=f"user.changed.{i}")
+        audit_record(actor=admin, company=company, kind=AuditKind.USER_CHANGED, after={"i": i})
     client.force_login(admin)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("accounts:audit-list")).status_code == 200

@@ -9,9 +9,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import client_ip
 
-from ... import forms, selectors
+from ... import forms, selectors, services
 from ...selectors import EsecureScope
-from ...services import manage
 from .common import (
     ACCOUNT,
     ACCOUNT_COLUMN,
@@ -90,7 +89,7 @@ def account_status(request, scope: EsecureScope):
     active = request.POST.get("action") == "activate"
     accounts = selected_or_404(request, scope, selectors.accounts_get)
     if accounts:
-        changed = manage.accounts_set_status(
+        changed = services.accounts_set_status(
             accounts=accounts, active=active, actor=request.user, ip_address=client_ip(request)
         )
         text = (
@@ -121,7 +120,7 @@ def account_edit(request, scope: EsecureScope, pk: int):
     form = forms.AccountEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            manage.account_update(
+            services.account_update(
                 protected=protected,
                 actor=request.user,
                 ip_address=client_ip(request),

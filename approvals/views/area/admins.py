@@ -10,9 +10,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import client_ip
 
-from ... import forms, selectors
+from ... import forms, selectors, services
 from ...selectors import EsecureScope
-from ...services import manage
 from .common import (
     ACCOUNT,
     ACCOUNT_COLUMN,
@@ -88,7 +87,7 @@ def admin_list(request, scope: EsecureScope):
 @esecure_admin_required
 def admin_add(request, scope: EsecureScope):
     def save(form, protected):
-        admin = manage.admin_add(
+        admin = services.admin_add(
             protected=protected,
             email=form.cleaned_data["email"],
             first_name=form.cleaned_data["first_name"],
@@ -119,7 +118,7 @@ def admin_status(request, scope: EsecureScope):
     admins = selected_or_404(request, scope, selectors.admins_get)
     if admins:
         try:
-            changed = manage.admins_set_status(
+            changed = services.admins_set_status(
                 admins=admins, active=active, actor=request.user, ip_address=client_ip(request)
             )
         except ValidationError as exc:

@@ -10,9 +10,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import client_ip
 
-from ... import forms, selectors
+from ... import forms, selectors, services
 from ...selectors import EsecureScope
-from ...services import manage
 from .common import (
     ACCOUNT,
     ACCOUNT_COLUMN,
@@ -87,7 +86,7 @@ def domain_add(request, scope: EsecureScope):
     if request.method == "POST" and form.is_valid():
         protected = account_or_404(scope, form.cleaned_data["account"])
         try:
-            domain = manage.domain_add(
+            domain = services.domain_add(
                 protected=protected,
                 domain=form.cleaned_data["domain"],
                 confirm_free_mail=form.cleaned_data["confirm_free_mail"],
@@ -119,7 +118,7 @@ def domain_status(request, scope: EsecureScope):
     active = request.POST.get("action") == "activate"
     domains = selected_or_404(request, scope, selectors.domains_get)
     if domains:
-        changed = manage.domains_set_status(
+        changed = services.domains_set_status(
             domains=domains, active=active, actor=request.user, ip_address=client_ip(request)
         )
         text = (

@@ -11,9 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts.services import client_ip
 from common.csv import csv_response
 
-from ... import forms, selectors
+from ... import forms, selectors, services
 from ...selectors import EsecureScope
-from ...services import manage
 from .common import (
     ACCOUNT,
     ACCOUNT_COLUMN,
@@ -80,14 +79,14 @@ def sender_decide(request, scope: EsecureScope):
     approve = request.POST.get("action") == "approve"
     senders = selected_or_404(request, scope, selectors.senders_get)
     if senders:
-        summary = manage.senders_decide(
+        summary = services.senders_decide(
             senders=senders, approve=approve, actor=request.user, ip_address=client_ip(request)
         )
         messages.success(request, _decide_message(summary, approve))
     return back_to_list(request, "approvals:sender-list")
 
 
-def _decide_message(summary: manage.DecideSummary, approve: bool) -> str:
+def _decide_message(summary: services.DecideSummary, approve: bool) -> str:
     if approve:
         text = ngettext(
             "%(count)s utilisateur approuvé.", "%(count)s utilisateurs approuvés.", summary.changed
@@ -115,7 +114,7 @@ def _decide_message(summary: manage.DecideSummary, approve: bool) -> str:
 @esecure_admin_required
 def sender_add(request, scope: EsecureScope):
     def save(form, protected):
-        sender = manage.sender_add(
+        sender = services.sender_add(
             protected=protected,
             email=form.cleaned_data["email"],
             name=form.cleaned_data["name"],
@@ -141,10 +140,10 @@ def sender_add(request, scope: EsecureScope):
 @esecure_admin_required
 def sender_upload(request, scope: EsecureScope):
     form = forms.SenderUploadForm(request.POST or None, request.FILES or None, scope=scope)
-    outcome: manage.UploadOutcome | None = None
+    outcome: services.UploadOutcome | None = None
     if request.method == "POST" and form.is_valid():
         protected = account_or_404(scope, form.cleaned_data["account"])
-        outcome = manage.senders_upload(
+        outcome = services.senders_upload(
             protected=protected,
             rows=form.cleaned_data["file"],
             actor=request.user,
@@ -161,23 +160,23 @@ def sender_upload(request, scope: EsecureScope):
             "form": form,
             "tab": "senders",
             "pending_count": selectors.sender_pending_count(scope=scope),
-            "max_rows": manage.MAX_UPLOAD_ROWS,
+            "max_rows": services.MAX_UPLOAD_ROWS,
             **(_upload_summary(outcome) if outcome else {}),
         },
     )
 
 
 UPLOAD_TONES = {
-    manage.UploadResult.ADDED: "ok",
-    manage.UploadResult.UPDATED: "ok",
-    manage.UploadResult.ALREADY: "info",
-    manage.UploadResult.DUPLICATE: "muted",
-    manage.UploadResult.INVALID: "danger",
+    services.UploadResult.ADDED: "ok",
+    services.UploadResult.UPDATED: "ok",
+    services.UploadResult.ALREADY: "info",
+    services.UploadResult.DUPLICATE: "muted",
+    services.UploadResult.INVALID: "danger",
 }
 
 
-def _upload_summary(outcome: manage.UploadOutcome) -> dict:
-    labels = manage.UploadResult.LABELS
+def _upload_summary(outcome: services.UploadOutcome) -> dict:
+    labels = services.UploadResult.LABELS
     return {
         "outcome": outcome,
         "counts": [(labels[key], outcome.count(key)) for key in UPLOAD_TONES],
@@ -194,7 +193,7 @@ def sender_upload_result(request, scope: EsecureScope):
     result = request.session.get(UPLOAD_SESSION_KEY)
     if not result or result["account"] not in {number for _pk, number in scope.choices}:
         raise Http404
-    labels = manage.UploadResult.LABELS
+    labels = services.UploadResult.LABELS
     return csv_response(
         filename=f"esecure-televersement-{result['account']}.csv",
         header=[_("Ligne"), _("Identifiant e-mail"), _("Résultat")],
