@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.links import SingleUseLink
+
 
 class Origin(models.TextChoices):
     SUPPORT = "support", _("Service clients")
@@ -285,7 +287,7 @@ class DecisionLinkAction(models.TextChoices):
     REJECT = "reject", _("Rejeter")
 
 
-class DecisionLink(models.Model):
+class DecisionLink(SingleUseLink):
     """One e-mailed link per administrator, request and action: random, hashed, single-use."""
 
     request = models.ForeignKey(
@@ -298,10 +300,6 @@ class DecisionLink(models.Model):
         verbose_name=_("administrateur"),
     )
     action = models.CharField(_("action"), max_length=10, choices=DecisionLinkAction.choices)
-    key_hash = models.CharField(_("empreinte"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expire le"))
-    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lien de décision")

@@ -2,5 +2,6 @@
 
 - `csv`: spreadsheet-safe CSV downloads;
 - `apikeys`: the shape of an API key and of the header that carries it;
-- `links`: keys of single-use e-mailed links (random key, stored digest, constant-time compare).
+- `links`: single-use e-mailed links (random key, stored digest, constant-time compare, claim)
+  and the one page of a closed link.
 """

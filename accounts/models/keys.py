@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.links import SingleUseLink, SingleUseLinkQuerySet
+
 from .people import Membership, User
 
 
@@ -54,13 +56,13 @@ class ApiKey(models.Model):
         return f"{self.prefix}… ({self.user})"
 
 
-class InvitationQuerySet(models.QuerySet):
+class InvitationQuerySet(SingleUseLinkQuerySet):
     def open(self, *, now=None):
-        now = now or timezone.now()
-        return self.filter(used_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now)
+        """Neither used, expired nor withdrawn."""
+        return super().open(now=now).filter(withdrawn_at__isnull=True)
 
 
-class Invitation(models.Model):
+class Invitation(SingleUseLink):
     """An advanced-user invitation: a single-use link, valid 48 hours, to finish the account."""
 
     membership = models.ForeignKey(
@@ -69,7 +71,6 @@ class Invitation(models.Model):
         related_name="invitations",
         verbose_name=_("appartenance"),
     )
-    key_hash = models.CharField(_("empreinte"), max_length=64, unique=True)
     created_by = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,
@@ -78,12 +79,9 @@ class Invitation(models.Model):
         related_name="+",
         verbose_name=_("invité par"),
     )
-    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expire le"))
-    used_at = models.DateTimeField(_("utilisée le"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
 
-    objects = InvitationQuerySet.as_manager()
+    objects = InvitationQuerySet.as_manager()  # type: ignore[misc]  # adds withdrawn to open()
 
     class Meta:
         verbose_name = _("invitation")

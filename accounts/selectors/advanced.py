@@ -5,7 +5,6 @@ An advanced user is a person with a Membership of kind "advanced" in each compan
 them; their rights are Grants scoped by customer accounts only.
 """
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -15,6 +14,8 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from common.links import FoundLink, LinkState, link_lookup, link_state
 
 from ..models import (
     AccountApplication,
@@ -342,35 +343,14 @@ def advanced_user_find(*, user_key: str) -> User | None:
 # --- Invitations ----------------------------------------------------------------------------
 
 
-def invitation_digest(key: str) -> str:
-    """Only this SHA-256 of an invitation key is stored (keys are 256-bit random)."""
-    return hashlib.sha256(key.encode()).hexdigest()
+class InvitationState(LinkState):
+    """An invitation link's states: those of every link, and withdrawn."""
 
-
-class InvitationState:
-    OPEN = "open"
-    USED = "used"
     WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
-    UNKNOWN = "unknown"
 
 
-def invitation_get(*, key: str) -> Invitation | None:
-    """The invitation of a link, found by the digest of its key (unique index)."""
-    if not key or len(key) > 128:
-        return None
-    return (
-        Invitation.objects.select_related("membership__user", "membership__company", "created_by")
-        .filter(key_hash=invitation_digest(key))
-        .first()
-    )
-
-
-def invitation_state(invitation: Invitation | None, *, now: datetime | None = None) -> str:
-    if invitation is None:
-        return InvitationState.UNKNOWN
-    if invitation.used_at is not None:
-        return InvitationState.USED
+def _invitation_closed(invitation: Invitation) -> str | None:
+    """Withdrawn or replaced by a newer link, or the company's link with the person has ended."""
     membership = invitation.membership
     if (
         invitation.withdrawn_at is not None
@@ -378,9 +358,21 @@ def invitation_state(invitation: Invitation | None, *, now: datetime | None = No
         or membership.kind != MembershipKind.ADVANCED
     ):
         return InvitationState.WITHDRAWN
-    if invitation.expires_at <= (now or timezone.now()):
-        return InvitationState.EXPIRED
-    return InvitationState.OPEN
+    return None
+
+
+def invitation_lookup(*, key: str, now: datetime | None = None) -> FoundLink[Invitation]:
+    """The invitation of a link, found by the digest of its key, and what it can do now."""
+    return link_lookup(
+        Invitation.objects.select_related("membership__user", "membership__company", "created_by"),
+        key,
+        now=now,
+        closed=_invitation_closed,
+    )
+
+
+def invitation_state(invitation: Invitation | None, *, now: datetime | None = None) -> str:
+    return link_state(invitation, now=now, closed=_invitation_closed)
 
 
 # --- Export ---------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ Rights always go through `rights_set` (the rights ceiling), per application, eve
 validated before anything is written. Every change is audited; e-mails leave after commit.
 """
 
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.links import link_claim, new_link_key
 from notifications import emails
 
 from ..models import (
@@ -39,7 +39,6 @@ from ..selectors.advanced import (
     Offer,
     advanced_application_filter,
     grantable,
-    invitation_digest,
     invitation_state,
 )
 from .apikeys import api_key_issue
@@ -138,10 +137,10 @@ def _rights_summary(membership: Membership) -> list[str]:
 
 
 def _invitation_issue(*, membership: Membership, actor: User) -> tuple[Invitation, str]:
-    key = secrets.token_urlsafe(32)
+    key, digest = new_link_key()
     invitation = Invitation.objects.create(
         membership=membership,
-        key_hash=invitation_digest(key),
+        key_hash=digest,
         created_by=actor,
         expires_at=timezone.now() + timedelta(hours=settings.INVITATION_VALID_HOURS),
     )
@@ -295,7 +294,11 @@ def advanced_invitation_accept(
         .select_related("membership__user", "membership__company")
         .get(pk=invitation.pk)
     )
-    if invitation_state(invitation) != InvitationState.OPEN:
+    now = timezone.now()
+    # Claimed first: a second POST of the same link finds it used and acts on nothing.
+    if invitation_state(invitation, now=now) != InvitationState.OPEN or not link_claim(
+        invitation, now=now
+    ):
         raise ValidationError(_("Ce lien d'invitation ne peut plus servir."))
     membership, user = invitation.membership, invitation.membership.user
     username = username.strip().lower()
@@ -310,11 +313,8 @@ def advanced_invitation_accept(
     for name in DETAIL_FIELDS:
         setattr(user, name, details.get(name, "").strip())
     user.save()
-    now = timezone.now()
     membership.status = MembershipStatus.ACTIVE
     membership.save(update_fields=["status", "updated_at"])
-    invitation.used_at = now
-    invitation.save(update_fields=["used_at"])
     _withdraw_open(membership, now)
     audit_record(
         actor=user,

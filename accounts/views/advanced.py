@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.csv import csv_response
+from common.links import ClosedLinkWords, render_closed_link
 
 from ..forms.advanced import (
     AdvancedUserForm,
@@ -347,20 +349,66 @@ def advanced_invitation_withdraw(request, pk: int):
 # --- The invitation link (public) -----------------------------------------------------------
 
 
+def _invitation_closed_words(state: str, invitation) -> ClosedLinkWords:
+    """Unknown and expired links say nothing about the invitation (they may have leaked)."""
+    if state == selectors.InvitationState.EXPIRED:
+        return ClosedLinkWords(
+            title=_("Invitation expirée"),
+            paragraphs=[
+                _("Ce lien d'invitation a expiré : il n'était valable que %(hours)s heures.")
+                % {"hours": settings.INVITATION_VALID_HOURS},
+                _(
+                    "Demandez à l'administrateur qui vous a invité (son nom figure dans l'e-mail "
+                    "d'invitation) de vous envoyer une nouvelle invitation."
+                ),
+            ],
+        )
+    if state == selectors.InvitationState.USED:
+        return ClosedLinkWords(
+            title=_("Invitation déjà utilisée"),
+            paragraphs=[
+                _(
+                    "Ce lien a déjà servi à créer votre compte : il ne sert qu'une fois. "
+                    "Connectez-vous avec le nom d'utilisateur et le mot de passe que vous avez "
+                    "choisis."
+                )
+            ],
+            action_label=_("Se connecter"),
+            action_url=reverse("account_login"),
+        )
+    if state == selectors.InvitationState.WITHDRAWN:
+        return ClosedLinkWords(
+            title=_("Invitation retirée"),
+            paragraphs=[
+                _(
+                    "%(company)s a retiré cette invitation, ou l'a remplacée par une plus "
+                    "récente : ce lien ne fonctionne plus. Utilisez le lien du dernier e-mail "
+                    "reçu, ou contactez la société."
+                )
+                % {"company": invitation.membership.company.name}
+            ],
+        )
+    return ClosedLinkWords(
+        title=_("Lien inconnu"),
+        paragraphs=[
+            _(
+                "Ce lien d'invitation n'existe pas. Vérifiez qu'il a été copié en entier depuis "
+                "l'e-mail reçu."
+            )
+        ],
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept(request, key: str):
     """GET only shows the invitation and the form (mail scanners open links); POST finishes."""
-    invitation = selectors.invitation_get(key=key)
-    state = selectors.invitation_state(invitation)
-    if state != selectors.InvitationState.OPEN:
-        return render(
-            request,
-            "accounts/advanced/invitation_closed.html",
-            {"state": state, "invitation": invitation},
-            status=404 if invitation is None else 410,
+    found = selectors.invitation_lookup(key=key)
+    invitation = found.link
+    if invitation is None or not found.is_open:
+        return render_closed_link(
+            request, state=found.state, words=_invitation_closed_words(found.state, invitation)
         )
-    assert invitation is not None
     user = invitation.membership.user
     form = InvitationAcceptForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -376,12 +424,11 @@ def invitation_accept(request, key: str):
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 form.add_error(None, error)
-            else:
-                return render(
-                    request,
-                    "accounts/advanced/invitation_closed.html",
-                    {"state": selectors.InvitationState.USED, "invitation": invitation},
-                    status=410,
+            else:  # used or closed meanwhile (a second POST, a withdrawal)
+                current = selectors.invitation_lookup(key=key)
+                state = selectors.InvitationState.USED if current.is_open else current.state
+                return render_closed_link(
+                    request, state=state, words=_invitation_closed_words(state, invitation)
                 )
         else:
             return render(

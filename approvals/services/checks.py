@@ -4,8 +4,6 @@ Allowed and denied answers cost one query (plus the API key's); only a new pendi
 writes, once per (account, e-mail), whatever the number of concurrent checks.
 """
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount
 from accounts.services import AuditKind, audit_record
+from common.links import new_link_key
 from notifications import emails
 from notifications.services import message_create
 
@@ -125,11 +124,6 @@ def _record_usage(*, account_id: int, email: str) -> None:
         )
 
 
-def _new_link_key() -> tuple[str, str]:
-    key = secrets.token_urlsafe(32)
-    return key, hashlib.sha256(key.encode()).hexdigest()
-
-
 def request_open(
     *, protected_account_id: int, email: str, name: str = "", language: str = "fr"
 ) -> AccessRequest:
@@ -179,7 +173,7 @@ def _request_create(
     for admin in admins:
         urls = {}
         for action in DecisionLinkAction.values:
-            key, digest = _new_link_key()
+            key, digest = new_link_key()
             DecisionLink.objects.create(
                 request=request,
                 admin=admin.user,

@@ -1,13 +1,12 @@
 """Decisions on access requests: from an e-mailed link (GET shows, POST decides) or the portal."""
 
-import hashlib
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import AuditKind, audit_record
+from common.links import FoundLink, LinkState, link_claim
+from common.links import link_lookup as common_link_lookup
 from notifications import emails
 
 from ..models import (
@@ -20,32 +19,31 @@ from ..models import (
     SenderStatus,
 )
 
-
-@dataclass(frozen=True)
-class LinkState:
-    """What an e-mailed link stands for now: its request, and why it can no longer act."""
-
-    link: DecisionLink | None
-    state: str  # "open" | "decided" | "expired" | "unknown"
+DECIDED = "decided"  # a decision link's own closed state: its request was decided
 
 
-def link_lookup(*, key: str) -> LinkState:
-    """Finds a link by the hash of its key; never changes anything (safe for GET and HEAD)."""
-    digest = hashlib.sha256(key.encode()).hexdigest()
-    link = (
+def _request_closed(link: DecisionLink) -> str | None:
+    """Decided here, by another admin or in the portal; or expired with its request."""
+    if link.request.status in (RequestStatus.APPROVED, RequestStatus.REJECTED):
+        return DECIDED
+    if link.request.status == RequestStatus.EXPIRED:
+        return LinkState.EXPIRED
+    return None
+
+
+def link_lookup(*, key: str) -> FoundLink[DecisionLink]:
+    """A link by the digest of its key and what it can do now: open, decided, expired or
+    unknown. Never changes anything (safe for GET and HEAD)."""
+    found = common_link_lookup(
         DecisionLink.objects.select_related(
             "request__protected_account__account__company", "request__decided_by", "admin"
-        )
-        .filter(key_hash=digest)
-        .first()
+        ),
+        key,
+        closed=_request_closed,
     )
-    if link is None:
-        return LinkState(None, "unknown")
-    if link.request.status in (RequestStatus.APPROVED, RequestStatus.REJECTED):
-        return LinkState(link, "decided")
-    if link.request.status == RequestStatus.EXPIRED or link.expires_at <= timezone.now():
-        return LinkState(link, "expired")
-    return LinkState(link, "open")
+    if found.state == LinkState.USED:  # deciding spends every link of the request
+        return FoundLink(found.link, DECIDED)
+    return found
 
 
 def request_decide(
@@ -104,19 +102,22 @@ def request_decide(
     return True
 
 
-def link_decide(*, key: str, ip_address: str | None = None) -> tuple[LinkState, bool]:
-    """The POST behind a link's confirm button: decides as the link's admin, if still open.
-    Returns the link's state afterwards and whether this call made the decision."""
-    state = link_lookup(key=key)
-    if state.state != "open" or state.link is None:
-        return state, False
-    decided = request_decide(
-        request=state.link.request,
-        approve=state.link.action == DecisionLinkAction.APPROVE,
-        actor=state.link.admin,
-        via="link",
-        ip_address=ip_address,
-    )
+def link_decide(*, key: str, ip_address: str | None = None) -> tuple[FoundLink[DecisionLink], bool]:
+    """The POST behind a link's confirm button: claims the link, then decides as its admin.
+    A second POST of the same link finds it used and decides nothing. Returns the link's state
+    afterwards and whether this call made the decision."""
+    found = link_lookup(key=key)
+    if found.link is None or not found.is_open:
+        return found, False
+    link = found.link
+    with transaction.atomic():
+        decided = link_claim(link) and request_decide(
+            request=link.request,
+            approve=link.action == DecisionLinkAction.APPROVE,
+            actor=link.admin,
+            via="link",
+            ip_address=ip_address,
+        )
     return link_lookup(key=key), decided
 
 

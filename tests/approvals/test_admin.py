@@ -1,7 +1,6 @@
 """eSecure in the Django admin: support onboard an account with its first customer admin, browse
 every list, and change things only through audited actions."""
 
-import hashlib
 import re
 from datetime import timedelta
 
@@ -27,12 +26,13 @@ from approvals.models import (
     Status,
     UsageRecord,
 )
+from common.links import link_digest
 from tests.factories import CustomerAccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 KEY = "une-cle-de-lien-tres-secrete"
-KEY_HASH = hashlib.sha256(KEY.encode()).hexdigest()
+KEY_HASH = link_digest(KEY)
 ENABLE_URL = "admin:approvals_protectedaccount_enable"
 
 

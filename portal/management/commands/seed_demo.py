@@ -6,7 +6,6 @@ changes nothing the second time. Writes go straight through the ORM: this is see
 user action, so no audit rows and no e-mails.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -44,7 +43,7 @@ from approvals.models import (
     Status,
     UsageRecord,
 )
-from common.apikeys import KEY_PREFIX, PREFIX_LENGTH
+from common.apikeys import KEY_PREFIX, PREFIX_LENGTH, api_key_digest
 
 DEFAULT_PASSWORD = "Sesame-demo-2026!"
 SITE_URL = "http://127.0.0.1:8000"
@@ -811,7 +810,7 @@ def sender_upsert(
 def api_key_set(*, user: User, key: str) -> ApiKey:
     """Gives the technical user exactly this key (its other keys are revoked), so a person can
     try the API with a key they know. The key is stored hashed, like any other."""
-    digest = hashlib.sha256(key.encode()).hexdigest()
+    digest = api_key_digest(key)
     if ApiKey.objects.filter(key_hash=digest).exclude(user=user).exists():
         raise CommandError(
             "Cette clé appartient déjà à une autre personne : choisissez-en une autre."
