@@ -1,6 +1,5 @@
 """The e-mail outbox and the portal messages inbox."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,14 +22,9 @@ class OutboundEmail(models.Model):
     """One e-mail to one recipient, rendered at queue time in the recipient's language."""
 
     recipient = models.EmailField(_("destinataire"), db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("utilisateur"),
-    )
+    # The person's id, not a foreign key: notifications sit below accounts in the layers and
+    # keep no link to an upper app's table (people are never deleted, so the id stays true).
+    user_id = models.BigIntegerField(_("utilisateur (identifiant)"), null=True, blank=True)
     kind = models.CharField(_("type"), max_length=64, db_index=True)
     language = models.CharField(_("langue"), max_length=2, default="fr")
     subject = models.CharField(pgettext_lazy("email subject", "objet"), max_length=255)
@@ -58,29 +52,21 @@ class OutboundEmail(models.Model):
 
 class MessageQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(user=user)
+        return self.filter(user_id=user.pk)
 
     def unread(self):
         return self.filter(read_at__isnull=True)
 
 
 class Message(models.Model):
-    """A portal message: something that needs the user's attention or action."""
+    """A portal message: something that needs the user's attention or action.
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="portal_messages",
-        verbose_name=_("destinataire"),
-    )
-    company = models.ForeignKey(
-        "accounts.Company",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("société concernée"),
-    )
+    The recipient and the company are ids (and the company's name as it was when sent), not
+    foreign keys: notifications sit below accounts in the layers."""
+
+    user_id = models.BigIntegerField(_("destinataire (identifiant)"))
+    company_id = models.BigIntegerField(_("société concernée (identifiant)"), null=True, blank=True)
+    company_name = models.CharField(_("société concernée"), max_length=200, blank=True)
     kind = models.CharField(_("type"), max_length=64)
     subject = models.CharField(pgettext_lazy("email subject", "objet"), max_length=255)
     body = models.TextField(_("message"))
@@ -94,7 +80,7 @@ class Message(models.Model):
         verbose_name = _("message du portail")
         verbose_name_plural = _("messages du portail")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notifications_msg_user_read")]
+        indexes = [models.Index(fields=["user_id", "read_at"], name="notifications_msg_user_read")]
 
     def __str__(self) -> str:
         return self.subject

@@ -4,7 +4,7 @@ from .models import Message, OutboundEmail
 
 
 def message_list(*, user) -> QuerySet[Message]:
-    return Message.objects.for_user(user).select_related("company")
+    return Message.objects.for_user(user)
 
 
 def unread_count(*, user) -> int:

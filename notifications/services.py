@@ -37,7 +37,7 @@ def email_queue(
     subject, text, html = render_email(template=kind, language=language, context=context)
     email = OutboundEmail.objects.create(
         recipient=recipient,
-        user=user,
+        user_id=user.pk if user is not None else None,
         kind=kind,
         language=language,
         subject=subject,
@@ -104,7 +104,13 @@ def message_create(
 ) -> Message:
     """Posts a message in a person's portal inbox."""
     return Message.objects.create(
-        user=user, company=company, kind=kind, subject=subject, body=body, action_url=action_url
+        user_id=user.pk,
+        company_id=company.pk if company is not None else None,
+        company_name=company.name if company is not None else "",
+        kind=kind,
+        subject=subject,
+        body=body,
+        action_url=action_url,
     )
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import User
 from approvals.models import (
     AccessRequest,
     AuthorizedDomain,
@@ -138,6 +139,8 @@ def test_a_new_request_appears_in_each_admins_portal_inbox(
         sender_check(account_number="950000033", email="jo@client.example")
         sender_check(account_number="950000033", email="jo@client.example")
     messages = Message.objects.filter(kind="esecure.request")
-    assert sorted(m.user.username for m in messages) == ["anne", "bert"]
+    users = User.objects.filter(pk__in=[m.user_id for m in messages])
+    assert sorted(u.username for u in users) == ["anne", "bert"]
+    assert {m.company_name for m in messages} == {protected.account.company.name}
     assert "jo@client.example" in messages[0].body
     assert messages[0].action_url.startswith("/esecure/")

@@ -1,0 +1,34 @@
+"""Notifications keep ids, not foreign keys to accounts: the migration keeps every message."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE = [("notifications", "0001_outbox_and_messages")]
+AFTER = [("notifications", "0003_fill_message_company_names")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def test_messages_keep_their_recipient_and_company_name():
+    old = _migrate(BEFORE)
+    company = old.get_model("accounts", "Company").objects.create(name="Imprimerie Lambert")
+    user = old.get_model("accounts", "User").objects.create(username="elodie", user_key="a" * 32)
+    old.get_model("notifications", "Message").objects.create(
+        user=user, company=company, kind="k", subject="Demande", body="…"
+    )
+    old.get_model("notifications", "OutboundEmail").objects.create(
+        recipient="elodie@example.com", user=user, kind="k", subject="s", body_text="t"
+    )
+    new = _migrate(AFTER)
+    message = new.get_model("notifications", "Message").objects.get()
+    assert (message.user_id, message.company_id) == (user.pk, company.pk)
+    assert message.company_name == "Imprimerie Lambert"
+    assert new.get_model("notifications", "OutboundEmail").objects.get().user_id == user.pk
