@@ -1,22 +1,20 @@
-"""Writes of the notifications app: queue e-mails in the outbox, deliver them, portal messages."""
+"""Writes of the notifications app: queue e-mails in the outbox, post portal messages.
+
+Delivery (what the worker does with a queued e-mail) is in `delivery`, called by `tasks`."""
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import EmailStatus, Message, OutboundEmail
+from .models import Message, OutboundEmail
+from .tasks import email_send
 
 logger = logging.getLogger(__name__)
 
 EMAIL_LANGUAGES = ("fr", "en", "nl", "de")
-# A row left in "sending" this long is taken as lost (worker killed) and queued again.
-STALE_SENDING_AFTER = timedelta(minutes=15)
 
 
 def render_email(*, template: str, language: str, context: dict) -> tuple[str, str, str]:
@@ -44,59 +42,8 @@ def email_queue(
         body_text=text,
         body_html=html,
     )
-    from .tasks import email_send  # the task module imports this one
-
     transaction.on_commit(lambda: email_send.delay(email.pk))
     return email
-
-
-def email_deliver(*, email_id: int) -> bool:
-    """Claims a queued e-mail and hands it to the backend; a claimed or sent one is left alone."""
-    claimed = OutboundEmail.objects.filter(
-        pk=email_id, status__in=[EmailStatus.QUEUED, EmailStatus.FAILED]
-    ).update(status=EmailStatus.SENDING, attempts=F("attempts") + 1)
-    if not claimed:
-        return False
-    email = OutboundEmail.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.recipient],
-    )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
-    try:
-        message.send()
-    except Exception as exc:
-        OutboundEmail.objects.filter(pk=email_id).update(
-            status=EmailStatus.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
-        raise
-    status = getattr(message, "anymail_status", None)
-    OutboundEmail.objects.filter(pk=email_id).update(
-        status=EmailStatus.SENT,
-        sent_at=timezone.now(),
-        last_error="",
-        provider_message_id=(getattr(status, "message_id", None) or "")[:255],
-    )
-    return True
-
-
-def email_requeue_stale(*, now=None) -> list[int]:
-    """Finds e-mails a dead worker left behind or that failed with attempts left; returns ids."""
-    now = now or timezone.now()
-    stale = OutboundEmail.objects.filter(
-        status=EmailStatus.SENDING, created_at__lt=now - STALE_SENDING_AFTER
-    )
-    stale.update(status=EmailStatus.FAILED, last_error="worker lost while sending")
-    return list(
-        OutboundEmail.objects.filter(
-            status__in=[EmailStatus.QUEUED, EmailStatus.FAILED],
-            attempts__lt=settings.EMAIL_MAX_ATTEMPTS,
-            created_at__lt=now - timedelta(minutes=5),
-        ).values_list("pk", flat=True)[:500]
-    )
 
 
 def message_create(

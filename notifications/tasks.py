@@ -3,14 +3,14 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import services
+from . import delivery
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
 def email_send(self, email_id: int) -> bool:
     """Sends one outbox e-mail; retries with exponential back-off on any transport error."""
     try:
-        return services.email_deliver(email_id=email_id)
+        return delivery.email_deliver(email_id=email_id)
     except Exception as exc:
         if self.request.retries + 1 >= settings.EMAIL_MAX_ATTEMPTS:
             return False
@@ -21,7 +21,7 @@ def email_send(self, email_id: int) -> bool:
 @shared_task
 def email_retry_stale() -> int:
     """Periodic: re-sends e-mails lost by a dead worker or failed with attempts left."""
-    ids = services.email_requeue_stale()
+    ids = delivery.email_requeue_stale()
     for email_id in ids:
         email_send.delay(email_id)
     return len(ids)

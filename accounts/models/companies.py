@@ -1,11 +1,8 @@
 """Companies, their customer accounts and billing addresses."""
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.db import models
-
-if TYPE_CHECKING:
-    from .catalog import AccountApplication, Application
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,14 +57,13 @@ class CustomerAccount(models.Model):
     name = models.CharField(_("libellé"), max_length=200, blank=True)
     is_active = models.BooleanField(_("actif"), default=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
-    applications: "models.ManyToManyField[Application, AccountApplication]" = (
-        models.ManyToManyField(
-            "Application",
-            through="AccountApplication",
-            related_name="accounts",
-            verbose_name=_("applications"),
-            blank=True,
-        )
+    # Typed loosely: naming the catalog classes here would make the two modules import each other.
+    applications: "models.ManyToManyField[Any, Any]" = models.ManyToManyField(
+        "Application",
+        through="AccountApplication",
+        related_name="accounts",
+        verbose_name=_("applications"),
+        blank=True,
     )
 
     objects = ForCompanyQuerySet.as_manager()

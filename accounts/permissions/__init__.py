@@ -36,6 +36,7 @@ from .holdings import (
     member_counts,
     member_counts_q,
 )
+from .keys import api_key_authenticate
 
 __all__ = [
     "ALLOWED",
@@ -47,6 +48,7 @@ __all__ = [
     "Scope",
     "account_counts_q",
     "admin_required",
+    "api_key_authenticate",
     "can_grant",
     "catalog_counts_q",
     "company_required",

@@ -6,7 +6,7 @@ from ninja.security import APIKeyHeader
 from common.apikeys import key_from_header
 
 from ..models import User
-from ..services.apikeys import api_key_authenticate
+from .keys import api_key_authenticate
 
 
 class ApiKeyAuth(APIKeyHeader):

@@ -1,7 +1,7 @@
 """Writes of the accounts app. Each runs in a transaction and records an audit event."""
 
 from ..models import AuditKind
-from .apikeys import api_key_authenticate, api_key_issue, api_key_revoke_all
+from .apikeys import api_key_issue, api_key_revoke_all
 from .audit import audit_record, client_ip
 from .passwords import (
     password_recovery_request,
@@ -14,7 +14,6 @@ from .passwords import (
 
 __all__ = [
     "AuditKind",
-    "api_key_authenticate",
     "api_key_issue",
     "api_key_revoke_all",
     "audit_record",

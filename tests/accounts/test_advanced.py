@@ -313,7 +313,7 @@ def test_invitation_from_e_mail_to_active_account(
     assert invitation.used_at is not None
     assert AuditEvent.objects.filter(kind="advanced.accepted", actor=person).exists()
     # A web-service key was issued, only its hash stored, and it works.
-    from accounts.services.apikeys import api_key_authenticate
+    from accounts.permissions import api_key_authenticate
 
     assert api_key_authenticate(key=api_key) == person
     assert not ApiKey.objects.filter(key_hash__contains=api_key).exists()

@@ -30,9 +30,9 @@ from accounts.models import (
     MembershipStatus,
     Permission,
 )
-from accounts.permissions import Ceiling, held_rights, may_hold_api_key
+from accounts.permissions import Ceiling, api_key_authenticate, held_rights, may_hold_api_key
 from accounts.selectors.rights import UnknownItem, right_check, rights_for_user
-from accounts.services import api_key_authenticate, api_key_issue
+from accounts.services import api_key_issue
 from approvals.models import CustomerAdmin, ProtectedAccount
 from approvals.selectors import esecure_accounts_for, is_esecure_admin
 from tests.factories import CompanyFactory, CustomerAccountFactory, MembershipFactory

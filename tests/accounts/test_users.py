@@ -17,8 +17,8 @@ from accounts.models import (
     MembershipStatus,
     User,
 )
-from accounts.permissions import Ceiling, Scope, held_rights
-from accounts.services.apikeys import api_key_authenticate, api_key_issue
+from accounts.permissions import Ceiling, Scope, api_key_authenticate, held_rights
+from accounts.services.apikeys import api_key_issue
 from accounts.services.grants import rights_set
 from notifications.models import OutboundEmail
 from tests.factories import (

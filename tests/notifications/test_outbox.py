@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from notifications import emails, services
+from notifications import delivery, emails
 from notifications.models import EmailStatus, OutboundEmail
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_send_gives_up_after_max_attempts_and_records_the_error(
 def test_a_sent_email_is_never_sent_twice(user, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         email = emails.send_password_changed(user=user, display_name=user.display_name)
-    assert services.email_deliver(email_id=email.pk) is False
+    assert delivery.email_deliver(email_id=email.pk) is False
     assert len(mailoutbox) == 1
 
 
@@ -102,4 +102,4 @@ def test_stale_sending_rows_are_requeued(user, django_capture_on_commit_callback
     OutboundEmail.objects.filter(pk=email.pk).update(
         status=EmailStatus.SENDING, created_at=timezone.now() - datetime.timedelta(hours=1)
     )
-    assert services.email_requeue_stale() == [email.pk]
+    assert delivery.email_requeue_stale() == [email.pk]

@@ -23,7 +23,7 @@ from accounts.models import (
     Permission,
     User,
 )
-from accounts.services import api_key_authenticate
+from accounts.permissions import api_key_authenticate
 from approvals.models import (
     AccessRequest,
     AuthorizedDomain,
