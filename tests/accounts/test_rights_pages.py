@@ -398,7 +398,7 @@ def test_save_in_place_beyond_the_ceiling_answers_the_reason_and_saves_nothing(
     assert "<html" not in section and "Rien n'a été enregistré" in section
     assert "Vous ne détenez pas « Validation + prix » sur le compte 999010." in section
     assert 'id="rights-errors" tabindex="-1" data-focus' in section
-    assert "live-status" not in section
+    assert re.search(r'id="live-status"[^>]*data-hx-swap-oob="innerHTML"></div>', section)
     assert not Grant.objects.filter(membership=w["member"]).exists()
 
 
