@@ -135,6 +135,8 @@ def _profile_matrix(choices) -> dict | None:
 
 @admin_required
 def user_rights_edit(request, pk: int, app_code: str):
+    """One application's rights. Saved with htmx (when scripts run), the answer is this section
+    alone, from what is now saved, with what happened; without, back to the overview."""
     membership = member_or_404(request, pk)
     application = _application_or_404(request, app_code)
     ceiling = ceiling_for(request)
@@ -143,44 +145,53 @@ def user_rights_edit(request, pk: int, app_code: str):
     data = request.POST if request.method == "POST" else None  # all unticked: still a POST
     form = RightsForm(data, choices=choices, ceiling=ceiling, current=current)
     errors: list[str] = []
+    saved = tone = ""
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                change = rights_set(
-                    membership=membership,
-                    application=application,
-                    rights=form.rights(),
-                    actor=request.user,
-                    ceiling=ceiling,
-                    ip_address=client_ip(request),
-                )
-            except ValidationError as exc:
-                errors = exc.messages
-            else:
-                if change:
-                    messages.success(
-                        request,
-                        _("Les droits %(application)s de %(username)s sont enregistrés.")
-                        % {"application": application.label, "username": membership.user.username},
-                    )
-                else:
-                    messages.info(request, _("Aucun changement."))
-                return redirect("accounts:user-rights", pk=pk)
-        else:
-            errors = [str(message) for field in form.errors.values() for message in field]
-    return render(
-        request,
-        "accounts/rights/edit.html",
-        {
-            "membership": membership,
-            "person": membership.user,
-            "application": application,
-            "form": form,
-            "errors": errors,
-            "matrix": _profile_matrix(choices),
-            "deactivated": _deactivated(membership),
-        },
-    )
+        errors, saved, tone = _rights_save(request, form, membership, application, ceiling)
+        if saved and not request.htmx:
+            getattr(messages, tone)(request, saved)
+            return redirect("accounts:user-rights", pk=pk)
+        if saved:  # the section again, as now saved
+            current = selectors.member_rights(membership=membership, application=application)
+            form = RightsForm(None, choices=choices, ceiling=ceiling, current=current)
+    context = {
+        "membership": membership,
+        "person": membership.user,
+        "application": application,
+        "form": form,
+        "errors": errors,
+        "saved": saved,
+        "tone": tone,
+        "matrix": _profile_matrix(choices),
+        "deactivated": _deactivated(membership),
+    }
+    template = "accounts/rights/_section.html" if request.htmx else "accounts/rights/edit.html"
+    return render(request, template, context)
+
+
+def _rights_save(request, form, membership, application, ceiling) -> tuple[list[str], str, str]:
+    """Calls the service with the form's rights: its refusal (errors), else what happened and
+    its tone (saved, or no change)."""
+    if not form.is_valid():
+        return [str(message) for field in form.errors.values() for message in field], "", ""
+    try:
+        change = rights_set(
+            membership=membership,
+            application=application,
+            rights=form.rights(),
+            actor=request.user,
+            ceiling=ceiling,
+            ip_address=client_ip(request),
+        )
+    except ValidationError as exc:
+        return exc.messages, "", ""
+    if not change:
+        return [], _("Aucun changement."), "info"
+    message = _("Les droits %(application)s de %(username)s sont enregistrés.") % {
+        "application": application.label,
+        "username": membership.user.username,
+    }
+    return [], message, "success"
 
 
 def _copy_source(request, membership: Membership, ceiling):

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from common.views import Column, service_errors, sort_headers
+
 from ..forms.users import TechnicalUserForm, UserCreateForm, UserEditForm, UserListFilterForm
 from ..models import Membership, MembershipKind, MembershipStatus
 from ..permissions import Ceiling, admin_required, management_errors
@@ -23,10 +25,10 @@ from ..services.audit import client_ip
 
 PAGE_SIZE = 25
 SORT_COLUMNS = (
-    ("username", gettext_lazy("Nom d'utilisateur")),
-    ("name", gettext_lazy("Nom")),
-    ("email", gettext_lazy("Adresse e-mail")),
-    ("created_by", gettext_lazy("Créé par")),
+    Column(gettext_lazy("Nom d'utilisateur"), "username"),
+    Column(gettext_lazy("Nom"), "name"),
+    Column(gettext_lazy("Adresse e-mail"), "email"),
+    Column(gettext_lazy("Créé par"), "created_by"),
 )
 
 
@@ -42,31 +44,6 @@ def member_or_404(request, pk: int) -> Membership:
         return selectors.standard_membership_get(company=request.company, user_id=pk)
     except Membership.DoesNotExist:
         raise Http404 from None
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Puts a service's ValidationError on the form: on its field when the form has it."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def _sort_headers(request, sort: str) -> list[dict]:
-    headers = []
-    for key, label in SORT_COLUMNS:
-        query = request.GET.copy()
-        query.pop("page", None)
-        aria = ""
-        if sort == key:
-            aria, query["sort"] = "ascending", f"-{key}"
-        elif sort == f"-{key}":
-            aria, query["sort"] = "descending", key
-        else:
-            query["sort"] = key
-        headers.append({"key": key, "label": label, "url": f"?{query.urlencode()}", "aria": aria})
-    return headers
 
 
 @admin_required
@@ -95,7 +72,7 @@ def user_list(request):
             "form": form,
             "page_obj": page,
             "query_string": query_string.urlencode(),
-            "headers": _sort_headers(request, sort),
+            "headers": sort_headers(request, SORT_COLUMNS, sort),
             "searching": bool(query),
             "show_legend": any(m.elsewhere for m in page.object_list),
         },
@@ -119,7 +96,7 @@ def user_create(request):
                 ip_address=client_ip(request),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -165,7 +142,7 @@ def user_create_technical(request):
                 ip_address=client_ip(request),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            service_errors(form, exc)
         else:
             return _key_page(request, membership, key, created=True)
     return render(request, "accounts/users/create_technical.html", {"form": form})
@@ -197,7 +174,7 @@ def user_edit(request, pk: int):
                 ip_address=client_ip(request),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(
                 request,

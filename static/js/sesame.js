@@ -3,6 +3,8 @@
  *    or confirmed with Enter. Arrowing through a closed list with the keyboard does not submit
  *    (that would leave the page on every key press); the form's own button stays for that.
  *  - form[data-confirm]: asks the attribute's question before sending; cancel keeps the page.
+ *  - htmx (forms with data-hx-post answer a part of the page): no eval, then the keyboard keeps
+ *    its place when the part it was in is swapped.
  */
 (function () {
   "use strict";
@@ -46,6 +48,35 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  // htmx: the CSP allows no eval and no inline script, so htmx is told not to try. The CSRF
+  // token goes with every request from <body data-hx-headers> (forms also post their own).
+  if (window.htmx) {
+    window.htmx.config.allowEval = false;
+    window.htmx.config.allowScriptTags = false;
+  }
+
+  // After a swap, htmx puts focus back on a control with the same id. When the control is gone
+  // (a row's « Approuver » once approved), focus goes to the first button left in its row; an
+  // element marked data-focus in the new content (a refusal) takes focus and comes into view.
+  var focusRow = null;
+  document.addEventListener("htmx:beforeRequest", function () {
+    var active = document.activeElement;
+    var row = active && active.closest ? active.closest("tr[id]") : null;
+    focusRow = row ? row.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var marked = event.target instanceof Element ? event.target.querySelector("[data-focus]") : null;
+    if (marked) {
+      marked.focus();
+      marked.scrollIntoView({ block: "nearest" });
+    } else if (focusRow && (!document.activeElement || document.activeElement === document.body)) {
+      var row = document.getElementById(focusRow);
+      var control = row && (row.querySelector(".actions-cell button") || row.querySelector("input"));
+      if (control) control.focus();
+    }
+    focusRow = null;
+  });
 
   // Mark that scripts run, for styles that only make sense with JavaScript.
   document.documentElement.classList.add("js");

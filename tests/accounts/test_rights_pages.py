@@ -339,6 +339,89 @@ def test_unticking_everything_removes_the_rights(client, world, admin, user):
     assert held_rights(membership=w["member"]) == {}
 
 
+# --- Saving in place (htmx) ---------------------------------------------------------------
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_edit_form_posts_in_place_and_still_works_without_javascript(client, world, admin, user):
+    client.force_login(admin)
+    page = client.get(_edit_url(user)).content.decode()
+    url = _edit_url(user)
+    assert f'<form method="post" action="{url}" data-hx-post="{url}"' in page
+    assert 'data-hx-target="#rights-section"' in page and '<div id="rights-section">' in page
+
+
+def test_save_in_place_answers_the_section_as_now_saved(
+    client, world, admin, user, mailoutbox, django_capture_on_commit_callbacks
+):
+    w = world
+    client.force_login(admin)
+    data = {
+        "permissions": [w["perms"]["create"].pk],
+        "accounts": [w["a1"].pk],
+        "billing_addresses": [w["x"].pk],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_edit_url(user), data, **HTMX)
+    assert response.status_code == 200
+    section = response.content.decode()
+    assert "<html" not in section and section.count('<div id="rights-section">') == 1
+    assert "Les droits e-Masspost de user sont enregistrés." in section
+    assert re.search(r'id="live-status"[^>]*data-hx-swap-oob="innerHTML"><div', section)
+    assert re.search(rf'id="perm-{w["perms"]["create"].pk}"[^>]*checked', section)
+    assert re.search(rf'id="accounts-{w["a1"].pk}"[^>]*checked', section)
+    # What the admin does not hold is still greyed, with the reason.
+    assert re.search(rf'id="perm-{w["perms"]["global-view"].pk}"[^>]*disabled', section)
+    assert "Vous ne détenez pas « Consultation globale » (e-Masspost)." in section
+    assert held_rights(membership=w["member"]) == {
+        w["perms"]["create"].pk: Scope.of(accounts=[w["a1"].pk], billing_addresses=[w["x"].pk])
+    }
+    assert mailoutbox[-1].to == [user.email]
+    again = client.post(_edit_url(user), data, **HTMX).content.decode()
+    assert "Aucun changement." in again
+
+
+def test_save_in_place_beyond_the_ceiling_answers_the_reason_and_saves_nothing(
+    client, world, admin, user
+):
+    w = world
+    client.force_login(admin)
+    data = {
+        "permissions": [w["perms"]["validate-price"].pk],
+        "accounts": [w["a2"].pk],
+        "billing_addresses": [w["x"].pk],
+    }
+    response = client.post(_edit_url(user), data, **HTMX)
+    assert response.status_code == 200
+    section = response.content.decode()
+    assert "<html" not in section and "Rien n'a été enregistré" in section
+    assert "Vous ne détenez pas « Validation + prix » sur le compte 999010." in section
+    assert 'id="rights-errors" tabindex="-1" data-focus' in section
+    assert re.search(r'id="live-status"[^>]*data-hx-swap-oob="innerHTML"></div>', section)
+    assert not Grant.objects.filter(membership=w["member"]).exists()
+
+
+def test_save_in_place_keeps_the_csrf_check(client, world, admin, user):
+    w = world
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    csrf_client.force_login(admin)
+    data = {"permissions": [w["perms"]["create"].pk], "accounts": [w["a1"].pk]}
+    assert csrf_client.post(_edit_url(user), data, **HTMX).status_code == 403
+    assert not Grant.objects.filter(membership=w["member"]).exists()
+
+
+def test_save_in_place_keeps_the_access_rules(client, world, company, user, other_company_admin):
+    w = world
+    data = {"permissions": [w["perms"]["create"].pk], "accounts": [w["a1"].pk]}
+    client.force_login(other_company_admin)
+    assert client.post(_edit_url(user), data, **HTMX).status_code == 404
+    colleague = MembershipFactory(company=company).user
+    client.force_login(user)  # a member without user management
+    assert client.post(_edit_url(colleague), data, **HTMX).status_code == 403
+    assert not Grant.objects.filter(membership__user__in=[user, colleague]).exists()
+
+
 # --- Parcels International: the profile matrix --------------------------------------------
 
 

@@ -605,3 +605,113 @@ def test_lists_make_a_bounded_number_of_queries(
     assert response.status_code == 200
     with django_assert_max_num_queries(9):
         assert signed_in.get(reverse(f"approvals:{name}"), {"format": "csv"}).status_code == 200
+
+
+# --- Decisions in place (htmx) ----------------------------------------------------------------
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_list_forms_post_in_place_and_still_work_without_javascript(signed_in, protected):
+    sender = _sender(protected, "jo@client.example")
+    page = signed_in.get(reverse("approvals:sender-list")).content.decode()
+    decide = reverse("approvals:sender-decide")
+    # Each row's form and the bulk form: a real POST form, enhanced with htmx.
+    row = re.search(rf'<tr id="row-{sender.pk}".*?</tr>', page, re.S).group(0)
+    assert f'method="post" action="{decide}" data-hx-post="{decide}"' in row
+    assert re.search(rf'id="bulk-form"[^>]*action="{decide}" data-hx-post="{decide}"', page)
+    assert 'id="live-status"' in page and 'role="status"' in page
+
+
+def test_row_approve_in_place_answers_the_row_the_pending_count_and_the_message(
+    signed_in, protected, anne
+):
+    sender = _sender(protected, "jo@client.example")
+    _sender(protected, "still.waiting@client.example")
+    response = signed_in.post(
+        reverse("approvals:sender-decide"),
+        {"ids": [sender.pk], "action": "approve", "back": "status=pending"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    answer = response.content.decode()
+    assert "<html" not in answer and "still.waiting" not in answer  # the row alone
+    row = re.search(rf'<tr id="row-{sender.pk}" data-hx-swap-oob="true">.*?</tr>', answer, re.S)
+    assert "Approuvé" in row.group(0) and f"par {anne.display_name}" in row.group(0)
+    assert 'value="approve"' not in row.group(0) and 'value="reject"' in row.group(0)
+    assert 'name="back" value="status=pending"' in row.group(0)  # its form keeps the filters
+    assert re.search(r'id="esecure-pending" data-hx-swap-oob="true">.*class="count">1<', answer)
+    assert "1 utilisateur approuvé." in answer and 'id="live-status"' in answer
+    sender.refresh_from_db()
+    assert sender.status == SenderStatus.APPROVED and sender.assigned_by == anne
+    # Said in place: not said again on the next page.
+    page = signed_in.get(reverse("approvals:sender-list")).content.decode()
+    assert "1 utilisateur approuvé" not in page
+
+
+def test_bulk_reject_in_place_answers_every_ticked_row(signed_in, protected):
+    senders = [_sender(protected, f"{name}@client.example") for name in ("ann", "bob")]
+    response = signed_in.post(
+        reverse("approvals:sender-decide"),
+        {"ids": [s.pk for s in senders], "action": "reject"},
+        **HTMX,
+    )
+    answer = response.content.decode()
+    for sender in senders:
+        sender.refresh_from_db()
+        assert sender.status == SenderStatus.REJECTED
+        assert f'<tr id="row-{sender.pk}" data-hx-swap-oob="true">' in answer
+    assert "2 utilisateurs rejetés." in answer
+    assert re.search(r'id="esecure-pending" data-hx-swap-oob="true"></span>', answer)
+
+
+def test_decide_in_place_without_selection_says_so(signed_in):
+    response = signed_in.post(reverse("approvals:sender-decide"), {"action": "approve"}, **HTMX)
+    assert response.status_code == 200
+    assert "Sélectionnez au moins une ligne." in response.content.decode()
+
+
+def test_refusal_in_place_is_shown_in_the_row(signed_in, protected):
+    """The service refuses to deactivate the last active admin: said under that row's buttons."""
+    bert = protected.admins.get(user__username="bert")
+    anne = protected.admins.get(user__username="anne")
+    url = reverse("approvals:admin-status")
+    signed_in.post(url, {"ids": [bert.pk], "action": "deactivate"}, **HTMX)
+    response = signed_in.post(url, {"ids": [anne.pk], "action": "deactivate"}, **HTMX)
+    answer = response.content.decode()
+    row = re.search(rf'<tr id="row-{anne.pk}".*?</tr>', answer, re.S).group(0)
+    assert 'class="field-error row-error"' in row
+    assert "doit garder au moins un administrateur client actif" in row
+    assert "alert-error" in answer  # and in the live region
+    anne.refresh_from_db()
+    assert anne.status == Status.ACTIVE
+
+
+def test_decide_in_place_keeps_the_csrf_check(client, protected, anne):
+    sender = _sender(protected, "jo@client.example")
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    csrf_client.force_login(anne)
+    url = reverse("approvals:sender-decide")
+    data = {"ids": [sender.pk], "action": "approve"}
+    assert csrf_client.post(url, data, **HTMX).status_code == 403
+    sender.refresh_from_db()
+    assert sender.status == SenderStatus.PENDING
+    # The token htmx sends with every request, from <body data-hx-headers>.
+    page = csrf_client.get(reverse("approvals:sender-list")).content.decode()
+    token = re.search(r"<body data-hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'>", page).group(1)
+    response = csrf_client.post(url, data, HTTP_X_CSRFTOKEN=token, **HTMX)
+    assert response.status_code == 200
+    sender.refresh_from_db()
+    assert sender.status == SenderStatus.APPROVED
+
+
+def test_decide_in_place_keeps_the_access_rules(client, protected, other_protected, admin):
+    sender = _sender(protected, "jo@client.example")
+    url = reverse("approvals:sender-decide")
+    data = {"ids": [sender.pk], "action": "approve"}
+    client.force_login(User.objects.get(username="olga"))  # another company's customer admin
+    assert client.post(url, data, **HTMX).status_code == 404
+    client.force_login(admin)  # company admin, not customer admin
+    assert client.post(url, data, **HTMX).status_code == 403
+    sender.refresh_from_db()
+    assert sender.status == SenderStatus.PENDING

@@ -102,7 +102,9 @@ def test_admin_creates_grants_sees_greyed_right_and_deactivates(
     screenshot("users-rights-edit-greyed")
     page.get_by_role("button", name="Enregistrer").click()
 
+    # Saved in place (htmx): said on the page, then back to the overview.
     expect(page.get_by_role("status").filter(has_text="sont enregistrés")).to_be_visible()
+    page.get_by_role("link", name="Retour aux droits").click()
     emasspost = page.get_by_role("row", name=re.compile("e-Masspost"))
     expect(emasspost).to_contain_text("Création")
     expect(emasspost).to_contain_text("Imprimerie Lambert - Atelier")

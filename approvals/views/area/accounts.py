@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.services import client_ip
+from common.views import Column, service_errors
 
 from ... import forms, selectors, services
 from ...selectors import EsecureScope
@@ -20,14 +21,11 @@ from .common import (
     MODIFIED_COLUMN,
     ORIGIN,
     STATUS,
-    Column,
     ListSpec,
     account_or_404,
-    back_to_list,
     esecure_admin_required,
+    list_action,
     list_page,
-    selected_or_404,
-    service_errors,
     when,
     who,
 )
@@ -67,28 +65,34 @@ def _account_csv_row(p) -> list:
     ]
 
 
+ACCOUNTS = ListSpec(
+    tab="accounts",
+    template="approvals/area/account_list.html",
+    row_template="approvals/area/_account_row.html",
+    form_class=forms.AccountFilterForm,
+    select=selectors.account_list,
+    get=selectors.accounts_get,
+    columns=ACCOUNT_COLUMNS,
+    csv_header=ACCOUNT_CSV,
+    default_sort="account",
+    csv_name="esecure-numeros-de-compte.csv",
+    csv_row=_account_csv_row,
+    list_url="approvals:account-list",
+    action_url="approvals:account-status",
+)
+
+
 @esecure_admin_required
 def account_list(request, scope: EsecureScope):
-    spec = ListSpec(
-        tab="accounts",
-        template="approvals/area/account_list.html",
-        form_class=forms.AccountFilterForm,
-        select=selectors.account_list,
-        columns=ACCOUNT_COLUMNS,
-        csv_header=ACCOUNT_CSV,
-        default_sort="account",
-        csv_name="esecure-numeros-de-compte.csv",
-        csv_row=_account_csv_row,
-    )
-    return list_page(request, scope, spec)
+    return list_page(request, scope, ACCOUNTS)
 
 
 @require_POST
 @esecure_admin_required
 def account_status(request, scope: EsecureScope):
     active = request.POST.get("action") == "activate"
-    accounts = selected_or_404(request, scope, selectors.accounts_get)
-    if accounts:
+
+    def act(accounts) -> str:
         changed = services.accounts_set_status(
             accounts=accounts, active=active, actor=request.user, ip_address=client_ip(request)
         )
@@ -105,8 +109,9 @@ def account_status(request, scope: EsecureScope):
                 changed,
             )
         )
-        messages.success(request, text % {"count": changed})
-    return back_to_list(request, "approvals:account-list")
+        return text % {"count": changed}
+
+    return list_action(request, scope, ACCOUNTS, act)
 
 
 @esecure_admin_required

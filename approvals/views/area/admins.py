@@ -1,14 +1,13 @@
 """Tab 3, « Administrateurs clients »: any active admin adds another; activate, deactivate (never
 the last active admin of an account)."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.services import client_ip
+from common.views import Column
 
 from ... import forms, selectors, services
 from ...selectors import EsecureScope
@@ -22,13 +21,11 @@ from .common import (
     MODIFIED_COLUMN,
     ORIGIN,
     STATUS,
-    Column,
     ListSpec,
     add_page,
-    back_to_list,
     esecure_admin_required,
+    list_action,
     list_page,
-    selected_or_404,
     when,
     who,
 )
@@ -68,20 +65,26 @@ def _admin_csv_row(a) -> list:
     ]
 
 
+ADMINS = ListSpec(
+    tab="admins",
+    template="approvals/area/admin_list.html",
+    row_template="approvals/area/_admin_row.html",
+    form_class=forms.AdminFilterForm,
+    select=selectors.admin_list,
+    get=selectors.admins_get,
+    columns=ADMIN_COLUMNS,
+    csv_header=ADMIN_CSV,
+    default_sort="account",
+    csv_name="esecure-administrateurs-clients.csv",
+    csv_row=_admin_csv_row,
+    list_url="approvals:admin-list",
+    action_url="approvals:admin-status",
+)
+
+
 @esecure_admin_required
 def admin_list(request, scope: EsecureScope):
-    spec = ListSpec(
-        tab="admins",
-        template="approvals/area/admin_list.html",
-        form_class=forms.AdminFilterForm,
-        select=selectors.admin_list,
-        columns=ADMIN_COLUMNS,
-        csv_header=ADMIN_CSV,
-        default_sort="account",
-        csv_name="esecure-administrateurs-clients.csv",
-        csv_row=_admin_csv_row,
-    )
-    return list_page(request, scope, spec)
+    return list_page(request, scope, ADMINS)
 
 
 @esecure_admin_required
@@ -115,27 +118,24 @@ def admin_add(request, scope: EsecureScope):
 @esecure_admin_required
 def admin_status(request, scope: EsecureScope):
     active = request.POST.get("action") == "activate"
-    admins = selected_or_404(request, scope, selectors.admins_get)
-    if admins:
-        try:
-            changed = services.admins_set_status(
-                admins=admins, active=active, actor=request.user, ip_address=client_ip(request)
+
+    def act(admins) -> str:
+        changed = services.admins_set_status(
+            admins=admins, active=active, actor=request.user, ip_address=client_ip(request)
+        )
+        text = (
+            ngettext(
+                "%(count)s administrateur activé.",
+                "%(count)s administrateurs activés.",
+                changed,
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            text = (
-                ngettext(
-                    "%(count)s administrateur activé.",
-                    "%(count)s administrateurs activés.",
-                    changed,
-                )
-                if active
-                else ngettext(
-                    "%(count)s administrateur désactivé.",
-                    "%(count)s administrateurs désactivés.",
-                    changed,
-                )
+            if active
+            else ngettext(
+                "%(count)s administrateur désactivé.",
+                "%(count)s administrateurs désactivés.",
+                changed,
             )
-            messages.success(request, text % {"count": changed})
-    return back_to_list(request, "approvals:admin-list")
+        )
+        return text % {"count": changed}
+
+    return list_action(request, scope, ADMINS, act)

@@ -12,12 +12,12 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import company_required
 from common.csv import csv_response
+from common.views import Column, service_errors, sort_headers
 
 from ... import selectors
 from ...models import ProtectedAccount
@@ -47,40 +47,22 @@ def esecure_admin_required(view):
 
 
 @dataclass(frozen=True)
-class Column:
-    label: str | Promise
-    sort: str = ""
-
-
-def sort_headers(request, columns: list[Column], sort: str) -> list[dict]:
-    headers = []
-    for column in columns:
-        header = {"label": column.label, "url": "", "aria": ""}
-        if column.sort:
-            query = request.GET.copy()
-            query.pop("page", None)
-            if sort == column.sort:
-                header["aria"], query["sort"] = "ascending", f"-{column.sort}"
-            elif sort == f"-{column.sort}":
-                header["aria"], query["sort"] = "descending", column.sort
-            else:
-                query["sort"] = column.sort
-            header["url"] = f"?{query.urlencode()}"
-        headers.append(header)
-    return headers
-
-
-@dataclass
 class ListSpec:
+    """One tab's list: what it shows and sorts, its CSV, and the action its rows post to."""
+
     tab: str
     template: str
+    row_template: str  # one <tr>, also answered alone after an action
     form_class: type
     select: Callable[..., QuerySet]
+    get: Callable[..., list | None]  # the posted ids in scope, or None (→ 404)
     columns: list[Column]  # the table's headers (some cells show two facts)
     default_sort: str
     csv_name: str
     csv_header: list  # one column per fact, as in the guide
     csv_row: Callable
+    list_url: str  # URL names
+    action_url: str
 
 
 def list_page(request, scope: EsecureScope, spec: ListSpec, **extra) -> HttpResponse:
@@ -110,6 +92,8 @@ def list_page(request, scope: EsecureScope, spec: ListSpec, **extra) -> HttpResp
             "headers": sort_headers(request, spec.columns, sort),
             "query_string": query.urlencode(),
             "csv_url": f"?{csv_query.urlencode()}",
+            "row_template": spec.row_template,
+            "action_url": reverse(spec.action_url),
             "pending_count": selectors.sender_pending_count(scope=scope),
             "single_account": len(scope.choices) == 1,
             **extra,
@@ -125,6 +109,9 @@ def who(user) -> str:
     return user.display_name if user else ""
 
 
+# --- Row and bulk actions ---------------------------------------------------------------------
+
+
 def posted_ids(request) -> list[int]:
     raw = request.POST.getlist("ids")
     if not all(value.isdigit() for value in raw):
@@ -132,22 +119,44 @@ def posted_ids(request) -> list[int]:
     return [int(value) for value in raw]
 
 
-def back_to_list(request, name: str):
-    """Back to the list, with the filters, sort and page it was posted from."""
-    query = QueryDict(request.POST.get("back", "")).urlencode()
-    return redirect(reverse(name) + (f"?{query}" if query else ""))
-
-
-def selected_or_404(request, scope: EsecureScope, getter):
-    """The objects ticked on a list (404 if one is out of scope), or None (with a message)."""
+def list_action(request, scope: EsecureScope, spec: ListSpec, act: Callable[[list], str]):
+    """A row's form or the bulk form posted: the ticked objects (404 if one is out of scope) go
+    to `act`, which calls the service and says what it did; a refusal (ValidationError) is
+    said instead."""
     ids = posted_ids(request)
-    if not ids:
-        messages.warning(request, _("Sélectionnez au moins une ligne."))
-        return None
-    objects = getter(scope=scope, ids=ids)
+    objects = spec.get(scope=scope, ids=ids) if ids else []
     if objects is None:
         raise Http404
-    return objects
+    if not objects:
+        message = _("Sélectionnez au moins une ligne.")
+        return _action_done(request, scope, spec, ids=[], message=message, tone="warning")
+    try:
+        message, tone = act(objects), "success"
+    except ValidationError as exc:
+        message, tone = " ".join(exc.messages), "error"
+    return _action_done(request, scope, spec, ids=ids, message=message, tone=tone)
+
+
+def _action_done(request, scope, spec: ListSpec, *, ids: list[int], message: str, tone: str):
+    """Without JavaScript: the message, then back to the list with the filters, sort and page it
+    was posted from. With htmx: the posted rows as they now are, the pending count and the
+    message, each swapped in place (a refusal of one row is also shown in that row)."""
+    back = QueryDict(request.POST.get("back", "")).urlencode()
+    if not request.htmx:
+        getattr(messages, tone)(request, message)
+        return redirect(reverse(spec.list_url) + (f"?{back}" if back else ""))
+    rows = spec.select(scope=scope, filters={}, sort=spec.default_sort).filter(pk__in=ids)
+    context = {
+        "rows": rows if ids else [],
+        "row_template": spec.row_template,
+        "action_url": reverse(spec.action_url),
+        "query_string": back,
+        "row_error": message if tone == "error" and len(ids) == 1 else "",
+        "message": message,
+        "tone": tone,
+        "pending_count": selectors.sender_pending_count(scope=scope),
+    }
+    return render(request, "approvals/area/_action_done.html", context)
 
 
 def account_or_404(scope: EsecureScope, pk: int | None) -> ProtectedAccount:
@@ -155,14 +164,6 @@ def account_or_404(scope: EsecureScope, pk: int | None) -> ProtectedAccount:
     if not accounts:
         raise Http404
     return accounts[0]
-
-
-def service_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def add_page(request, scope, *, form_class, template: str, tab: str, save, success_url: str):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.services import client_ip
+from common.views import Column, service_errors
 
 from ... import forms, selectors, services
 from ...selectors import EsecureScope
@@ -21,14 +22,11 @@ from .common import (
     MODIFIED_COLUMN,
     ORIGIN,
     STATUS,
-    Column,
     ListSpec,
     account_or_404,
-    back_to_list,
     esecure_admin_required,
+    list_action,
     list_page,
-    selected_or_404,
-    service_errors,
     when,
     who,
 )
@@ -64,20 +62,26 @@ def _domain_csv_row(d) -> list:
     ]
 
 
+DOMAINS = ListSpec(
+    tab="domains",
+    template="approvals/area/domain_list.html",
+    row_template="approvals/area/_domain_row.html",
+    form_class=forms.DomainFilterForm,
+    select=selectors.domain_list,
+    get=selectors.domains_get,
+    columns=DOMAIN_COLUMNS,
+    csv_header=DOMAIN_CSV,
+    default_sort="domain",
+    csv_name="esecure-domaines-autorises.csv",
+    csv_row=_domain_csv_row,
+    list_url="approvals:domain-list",
+    action_url="approvals:domain-status",
+)
+
+
 @esecure_admin_required
 def domain_list(request, scope: EsecureScope):
-    spec = ListSpec(
-        tab="domains",
-        template="approvals/area/domain_list.html",
-        form_class=forms.DomainFilterForm,
-        select=selectors.domain_list,
-        columns=DOMAIN_COLUMNS,
-        csv_header=DOMAIN_CSV,
-        default_sort="domain",
-        csv_name="esecure-domaines-autorises.csv",
-        csv_row=_domain_csv_row,
-    )
-    return list_page(request, scope, spec)
+    return list_page(request, scope, DOMAINS)
 
 
 @esecure_admin_required
@@ -116,8 +120,8 @@ def domain_add(request, scope: EsecureScope):
 @esecure_admin_required
 def domain_status(request, scope: EsecureScope):
     active = request.POST.get("action") == "activate"
-    domains = selected_or_404(request, scope, selectors.domains_get)
-    if domains:
+
+    def act(domains) -> str:
         changed = services.domains_set_status(
             domains=domains, active=active, actor=request.user, ip_address=client_ip(request)
         )
@@ -126,5 +130,6 @@ def domain_status(request, scope: EsecureScope):
             if active
             else ngettext("%(count)s domaine désactivé.", "%(count)s domaines désactivés.", changed)
         )
-        messages.success(request, text % {"count": changed})
-    return back_to_list(request, "approvals:domain-list")
+        return text % {"count": changed}
+
+    return list_action(request, scope, DOMAINS, act)

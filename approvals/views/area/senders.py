@@ -1,6 +1,5 @@
 """Tab 1, « Utilisateurs autorisés »: approve or reject one or many, add, upload a CSV."""
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import client_ip
 from common.csv import csv_response
+from common.views import Column
 
 from ... import forms, selectors, services
 from ...selectors import EsecureScope
@@ -23,14 +23,12 @@ from .common import (
     ORIGIN,
     STATUS,
     UPLOAD_SESSION_KEY,
-    Column,
     ListSpec,
     account_or_404,
     add_page,
-    back_to_list,
     esecure_admin_required,
+    list_action,
     list_page,
-    selected_or_404,
     when,
     who,
 )
@@ -57,33 +55,40 @@ def _sender_csv_row(s) -> list:
     ]
 
 
+SENDERS = ListSpec(
+    tab="senders",
+    template="approvals/area/sender_list.html",
+    row_template="approvals/area/_sender_row.html",
+    form_class=forms.SenderFilterForm,
+    select=selectors.sender_list,
+    get=selectors.senders_get,
+    columns=SENDER_COLUMNS,
+    csv_header=SENDER_CSV,
+    default_sort="email",
+    csv_name="esecure-utilisateurs-autorises.csv",
+    csv_row=_sender_csv_row,
+    list_url="approvals:sender-list",
+    action_url="approvals:sender-decide",
+)
+
+
 @esecure_admin_required
 def sender_list(request, scope: EsecureScope):
-    spec = ListSpec(
-        tab="senders",
-        template="approvals/area/sender_list.html",
-        form_class=forms.SenderFilterForm,
-        select=selectors.sender_list,
-        columns=SENDER_COLUMNS,
-        csv_header=SENDER_CSV,
-        default_sort="email",
-        csv_name="esecure-utilisateurs-autorises.csv",
-        csv_row=_sender_csv_row,
-    )
-    return list_page(request, scope, spec)
+    return list_page(request, scope, SENDERS)
 
 
 @require_POST
 @esecure_admin_required
 def sender_decide(request, scope: EsecureScope):
     approve = request.POST.get("action") == "approve"
-    senders = selected_or_404(request, scope, selectors.senders_get)
-    if senders:
+
+    def act(senders) -> str:
         summary = services.senders_decide(
             senders=senders, approve=approve, actor=request.user, ip_address=client_ip(request)
         )
-        messages.success(request, _decide_message(summary, approve))
-    return back_to_list(request, "approvals:sender-list")
+        return _decide_message(summary, approve)
+
+    return list_action(request, scope, SENDERS, act)
 
 
 def _decide_message(summary: services.DecideSummary, approve: bool) -> str:
