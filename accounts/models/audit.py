@@ -19,6 +19,7 @@ class AuditKind(models.TextChoices):
     USER_CHANGED = "user.changed", _("Utilisateur modifié")
     USER_DEACTIVATED = "user.deactivated", _("Utilisateur désactivé")
     USER_REACTIVATED = "user.reactivated", _("Utilisateur réactivé")
+    USER_MEMBERSHIP_ADDED = "user.membership_added", _("Personne ajoutée à la société")
     USER_API_KEY_REGENERATED = (
         "user.api_key_regenerated",
         _("Clé d'API d'un utilisateur technique régénérée"),

@@ -112,6 +112,11 @@ def user_is_technical(*, user: User) -> bool:
     return kinds == {MembershipKind.TECHNICAL}
 
 
+def user_by_email(*, email: str) -> User | None:
+    """The login with this e-mail address (any case), if there is one."""
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
 def username_taken(*, username: str) -> bool:
     return User.objects.filter(username__iexact=username.strip()).exists()
 

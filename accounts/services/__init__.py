@@ -1,8 +1,35 @@
-"""Writes of the accounts app. Each runs in a transaction and records an audit event."""
+"""Writes of the accounts app. Each runs in a transaction and records an audit event.
 
-from ..models import AuditKind
-from .apikeys import api_key_issue, api_key_revoke_all
-from .audit import audit_record, client_ip
+Every public service of the package is exported here; other apps import from
+`accounts.services`."""
+
+from .advanced import (
+    advanced_invitation_accept,
+    advanced_invitation_resend,
+    advanced_invitation_withdraw,
+    advanced_rights_build,
+    advanced_rights_update,
+    advanced_user_associate,
+    advanced_user_invite,
+    advanced_user_unlink,
+)
+from .apikeys import (
+    api_key_issue,
+    api_key_revoke_all,
+)
+from .audit import (
+    AuditKind,
+    audit_record,
+    client_ip,
+)
+from .grants import (
+    CopyPreview,
+    RightsChange,
+    rights_copy_preview,
+    rights_errors,
+    rights_lines,
+    rights_set,
+)
 from .passwords import (
     password_recovery_request,
     password_reset_url,
@@ -11,17 +38,51 @@ from .passwords import (
     user_password_change,
     user_password_reset,
 )
+from .users import (
+    membership_add,
+    person_register,
+    sign_in_url,
+    technical_key_regenerate,
+    user_create,
+    user_create_technical,
+    user_deactivate,
+    user_reactivate,
+    user_update,
+)
 
 __all__ = [
     "AuditKind",
+    "CopyPreview",
+    "RightsChange",
+    "advanced_invitation_accept",
+    "advanced_invitation_resend",
+    "advanced_invitation_withdraw",
+    "advanced_rights_build",
+    "advanced_rights_update",
+    "advanced_user_associate",
+    "advanced_user_invite",
+    "advanced_user_unlink",
     "api_key_issue",
     "api_key_revoke_all",
     "audit_record",
     "client_ip",
+    "membership_add",
     "password_recovery_request",
     "password_reset_url",
+    "person_register",
+    "rights_copy_preview",
+    "rights_errors",
+    "rights_lines",
+    "rights_set",
     "sign_in_failure_record",
     "sign_in_record",
+    "sign_in_url",
+    "technical_key_regenerate",
+    "user_create",
+    "user_create_technical",
+    "user_deactivate",
     "user_password_change",
     "user_password_reset",
+    "user_reactivate",
+    "user_update",
 ]

@@ -328,3 +328,80 @@ def technical_key_regenerate(
         ip_address=ip_address,
     )
     return plaintext
+
+
+# --- People registered by another flow (eSecure customer admins) -----------------------------
+
+
+@transaction.atomic
+def person_register(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    language: str,
+    company: Company,
+    actor: User,
+    ip_address: str | None = None,
+) -> Membership:
+    """Creates a login for a person who will choose their password through an e-mailed link (no
+    usable password until then), as an employee of `company`; the username comes from the
+    e-mail address, made unique."""
+    user = User(
+        username=_free_username(email),
+        email=email.strip().lower(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        language=language or settings.LANGUAGE_CODE,
+        created_by=actor,
+    )
+    user.set_unusable_password()
+    _save_new_user(user)
+    membership = Membership.objects.create(
+        user=user, company=company, kind=MembershipKind.EMPLOYEE, created_by=actor
+    )
+    audit_record(
+        actor=actor,
+        company=company,
+        kind=AuditKind.USER_CREATED,
+        target=membership,
+        after={"username": user.username, "email": user.email, "kind": membership.kind},
+        ip_address=ip_address,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_add(
+    *, user: User, company: Company, actor: User, ip_address: str | None = None
+) -> Membership:
+    """Makes an existing login an active employee of `company` (kept as it is when they already
+    belong to it)."""
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        company=company,
+        defaults={
+            "kind": MembershipKind.EMPLOYEE,
+            "status": MembershipStatus.ACTIVE,
+            "created_by": actor,
+        },
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            company=company,
+            kind=AuditKind.USER_MEMBERSHIP_ADDED,
+            target=membership,
+            after={"username": user.username, "kind": membership.kind},
+            ip_address=ip_address,
+        )
+    return membership
+
+
+def _free_username(email: str) -> str:
+    base = email.strip().lower().split("@", 1)[0][:140] or "user"
+    candidate, n = base, 1
+    while username_taken(username=candidate):
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate

@@ -7,8 +7,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import CustomerAccount, Membership, MembershipKind, MembershipStatus, User
-from accounts.services import AuditKind, audit_record, password_reset_url
+from accounts.models import CustomerAccount, User
+from accounts.selectors import user_by_email
+from accounts.services import (
+    AuditKind,
+    audit_record,
+    membership_add,
+    password_reset_url,
+    person_register,
+)
 from notifications import emails
 
 from ..models import (
@@ -108,30 +115,21 @@ def customer_admin_add(
     account's company so that they can open the eSecure area."""
     email = normalise_email(email)
     company = protected.account.company
-    existing = User.objects.filter(email__iexact=email).first()
+    existing = user_by_email(email=email)
     is_new = existing is None
-    if existing is not None:
-        user = existing
-    else:
-        user = User(
-            username=_free_username(email),
+    if existing is None:
+        user = person_register(
             email=email,
             first_name=first_name,
             last_name=last_name,
             language=language,
-            created_by=actor,
-        )
-        user.set_unusable_password()
-        user.save()
-    Membership.objects.get_or_create(
-        user=user,
-        company=company,
-        defaults={
-            "kind": MembershipKind.EMPLOYEE,
-            "status": MembershipStatus.ACTIVE,
-            "created_by": actor,
-        },
-    )
+            company=company,
+            actor=actor,
+            ip_address=ip_address,
+        ).user
+    else:
+        user = existing
+        membership_add(user=user, company=company, actor=actor, ip_address=ip_address)
     admin, created = CustomerAdmin.objects.get_or_create(
         protected_account=protected,
         user=user,
@@ -166,12 +164,3 @@ def customer_admin_add(
             portal_url=settings.SITE_URL + reverse("approvals:sender-list"),
         )
     return admin
-
-
-def _free_username(email: str) -> str:
-    base = email.split("@", 1)[0][:140] or "admin"
-    candidate, n = base, 1
-    while User.objects.filter(username__iexact=candidate).exists():
-        n += 1
-        candidate = f"{base}{n}"
-    return candidate

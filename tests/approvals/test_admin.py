@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Membership
+from accounts.models import AuditEvent, AuditKind, Membership
 from approvals.models import (
     AccessRequest,
     AuthorizedDomain,
@@ -229,6 +229,9 @@ def test_admin_enable_new_login_lists_history_and_sends_a_working_create_passwor
     assert Membership.objects.filter(user=admin.user, company=company).exists()
     assert not admin.user.has_usable_password()
     assert AuditEvent.objects.filter(kind="esecure.account_enabled", actor=staff).exists()
+    # The login was made by the accounts service, with its own audit row.
+    created = AuditEvent.objects.get(kind=AuditKind.USER_CREATED, company=company)
+    assert created.actor == staff and created.after["email"] == "nouvelle.admin@lambert.example"
     message = support_client.get(response["Location"]).content.decode()
     assert "2 adresses" in message
 
@@ -268,6 +271,9 @@ def test_admin_enable_existing_login_gets_a_welcome_email_without_names(
     admin = CustomerAdmin.objects.get(protected_account__account=account)
     assert admin.user == person
     assert Membership.objects.filter(user=person, company=company).exists()
+    assert AuditEvent.objects.filter(
+        kind=AuditKind.USER_MEMBERSHIP_ADDED, company=company, after__username=person.username
+    ).exists()
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["deja.la@other.example"]
     assert "/accounts/recovery/" not in mailoutbox[0].body
