@@ -140,15 +140,10 @@ class MembershipAdmin(admin.ModelAdmin):
     def _set_status(self, request, queryset, service, done_message):
         from django.core.exceptions import ValidationError
 
-        from .permissions import Ceiling
-
         changed = 0
         for membership in queryset.select_related("company", "user"):
-            ceiling = Ceiling.for_actor(
-                actor=request.user, membership=None, company=membership.company
-            )
             try:
-                service(membership=membership, actor=request.user, ceiling=ceiling)
+                service(membership=membership, actor=request.user)
                 changed += 1
             except ValidationError as error:
                 self.message_user(request, f"{membership}: {' '.join(error.messages)}", "warning")

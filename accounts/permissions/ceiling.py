@@ -19,7 +19,7 @@ from ..models import (
     ServiceType,
     User,
 )
-from .holdings import holdings_for, member_counts
+from .holdings import holdings_for, member_counts, member_counts_q
 
 # --- The rights ceiling -------------------------------------------------------------------
 
@@ -118,10 +118,22 @@ class Ceiling:
     management: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
-    def for_actor(cls, *, actor: User, membership: Membership | None, company) -> "Ceiling":
+    def for_actor(cls, *, actor: User, company, membership: Membership | None = None) -> "Ceiling":
+        """The actor's ceiling in `company`, from their own membership there (looked up when
+        not given, or when the one given is not theirs in that company)."""
         if actor.is_staff:
             return cls(company_id=company.pk, unlimited=True)
-        if membership is None or membership.company_id != company.pk:
+        if (
+            membership is None
+            or membership.company_id != company.pk
+            or membership.user_id != actor.pk
+        ):
+            membership = (
+                Membership.objects.filter(member_counts_q(), user=actor, company=company)
+                .select_related("user", "company")
+                .first()
+            )
+        if membership is None:
             return cls(company_id=company.pk, unlimited=False)
         return cls(
             company_id=company.pk,
@@ -131,6 +143,13 @@ class Ceiling:
                 name: getattr(membership, name) and member_counts(membership)
                 for name in MANAGEMENT_RIGHTS
             },
+        )
+
+    @classmethod
+    def for_request(cls, request) -> "Ceiling":
+        """The ceiling of the person signed in, in the company selected in their session."""
+        return cls.for_actor(
+            actor=request.user, company=request.company, membership=request.membership
         )
 
     def holds(self, permission: Permission) -> bool:

@@ -1,7 +1,7 @@
 """Writes of the advanced-users area (Colissimo): invite, accept an invitation, associate by user
 key, change rights per customer account, unlink, resend and withdraw invitations.
 
-Rights always go through `rights_set` (the rights ceiling), per application, every application
+Rights always go through `rights_replace` (the rights ceiling), per application, every application
 validated before anything is written. Every change is audited; e-mails leave after commit.
 """
 
@@ -43,7 +43,7 @@ from ..selectors.advanced import (
 )
 from .apikeys import api_key_issue
 from .audit import audit_record
-from .grants import rights_errors, rights_lines, rights_set
+from .grants import rights_errors, rights_lines, rights_replace
 
 DETAIL_FIELDS = ("last_name", "first_name", "function", "phone", "address", "postcode", "city")
 PLACEHOLDER_PREFIX = "invite-"
@@ -90,10 +90,11 @@ def _rights_write(
     membership: Membership,
     grouped: Mapping[Application, Mapping[Permission, Scope]],
     actor: User,
-    ceiling: Ceiling,
     ip_address: str | None,
 ) -> bool:
-    """Checks every application first, then writes them all (the caller's transaction)."""
+    """Checks every application first, then writes them all (the caller's transaction), under
+    the actor's own ceiling in the membership's company."""
+    ceiling = Ceiling.for_actor(actor=actor, company=membership.company)
     errors: list[str] = []
     for application, rights in grouped.items():
         if not Application.objects.filter(
@@ -113,7 +114,7 @@ def _rights_write(
         raise ValidationError(list(dict.fromkeys(errors)))
     changed = False
     for application, rights in grouped.items():
-        change = rights_set(
+        change = rights_replace(
             membership=membership,
             application=application,
             rights=rights,
@@ -170,7 +171,6 @@ def advanced_user_invite(
     *,
     company: Company,
     actor: User,
-    ceiling: Ceiling,
     details: Mapping[str, str],
     rights: Mapping[Permission, Scope],
     ip_address: str | None = None,
@@ -211,7 +211,6 @@ def advanced_user_invite(
         membership=membership,
         grouped=_by_application(rights),
         actor=actor,
-        ceiling=ceiling,
         ip_address=ip_address,
     )
     invitation, key = _invitation_issue(membership=membership, actor=actor)
@@ -349,7 +348,6 @@ def advanced_user_associate(
     *,
     company: Company,
     actor: User,
-    ceiling: Ceiling,
     user: User,
     rights: Mapping[Permission, Scope],
     ip_address: str | None = None,
@@ -379,7 +377,6 @@ def advanced_user_associate(
         membership=membership,
         grouped=_by_application(rights),
         actor=actor,
-        ceiling=ceiling,
         ip_address=ip_address,
     )
     audit_record(
@@ -399,7 +396,6 @@ def advanced_rights_update(
     *,
     membership: Membership,
     actor: User,
-    ceiling: Ceiling,
     rights: Mapping[Permission, Scope],
     applications: Iterable[Application],
     ip_address: str | None = None,
@@ -410,7 +406,6 @@ def advanced_rights_update(
         membership=membership,
         grouped=_by_application(rights, applications),
         actor=actor,
-        ceiling=ceiling,
         ip_address=ip_address,
     )
     if changed and membership.is_active and membership.user.is_active and membership.user.email:

@@ -83,12 +83,34 @@ def rights_set(
     application: Application,
     rights: Mapping[Permission, Scope],
     actor: User,
-    ceiling: Ceiling,
     ip_address: str | None = None,
     notify: bool = True,
 ) -> RightsChange:
     """Replaces a member's rights on one application; what is added must be within the actor's
     ceiling, the result must fit a profile. All or nothing: raises ValidationError otherwise."""
+    return rights_replace(
+        membership=membership,
+        application=application,
+        rights=rights,
+        actor=actor,
+        ceiling=Ceiling.for_actor(actor=actor, company=membership.company),
+        ip_address=ip_address,
+        notify=notify,
+    )
+
+
+def rights_replace(
+    *,
+    membership: Membership,
+    application: Application,
+    rights: Mapping[Permission, Scope],
+    actor: User,
+    ceiling: Ceiling,
+    ip_address: str | None = None,
+    notify: bool = True,
+) -> RightsChange:
+    """`rights_set` under a ceiling the calling service built from its actor (for services that
+    set several applications at once); never called from outside the services."""
     errors = rights_errors(
         membership=membership, application=application, rights=rights, ceiling=ceiling
     )

@@ -52,9 +52,9 @@ def _management(management: Mapping[str, bool]) -> dict[str, bool]:
     return {name: bool(management.get(name)) for name in MANAGEMENT_RIGHTS}
 
 
-def _check_same_company(ceiling: Ceiling, company: Company) -> None:
-    if ceiling.company_id != company.pk:
-        raise ValidationError(_("Cette personne n'appartient pas à la société."))
+def _ceiling(actor: User, company: Company) -> Ceiling:
+    """The actor's own ceiling in the company of the person they act on (never a caller's)."""
+    return Ceiling.for_actor(actor=actor, company=company)
 
 
 def _identity_errors(*, username: str | None, email: str, user_id: int | None) -> dict:
@@ -82,7 +82,6 @@ def user_create(
     *,
     company: Company,
     actor: User,
-    ceiling: Ceiling,
     username: str,
     password: str,
     details: Mapping[str, str],
@@ -92,7 +91,7 @@ def user_create(
     """Creates a standard user with a temporary password and no application right; the
     user-management rights given must be within the actor's own (only an administrator who may
     manage administrators makes one). E-mails the username, never the password."""
-    _check_same_company(ceiling, company)
+    ceiling = _ceiling(actor, company)
     username = username.strip().lower()
     fields = _details(details)
     wanted = _management(management)
@@ -137,7 +136,6 @@ def user_create_technical(
     *,
     company: Company,
     actor: User,
-    ceiling: Ceiling,
     username: str,
     label: str,
     email: str = "",
@@ -145,7 +143,7 @@ def user_create_technical(
 ) -> tuple[Membership, str]:
     """Creates a technical user: an API key and no password at all, so no interactive sign-in.
     Returns the membership and the key in clear, to be shown once."""
-    _check_same_company(ceiling, company)
+    ceiling = _ceiling(actor, company)
     username = username.strip().lower()
     email = email.strip().lower()
     errors = _identity_errors(username=username, email=email, user_id=None)
@@ -177,14 +175,13 @@ def user_update(
     *,
     membership: Membership,
     actor: User,
-    ceiling: Ceiling,
     details: Mapping[str, str],
     management: Mapping[str, bool],
     ip_address: str | None = None,
 ) -> Membership:
     """Changes a standard user's details and user-management rights, within the actor's own;
     only an administrator who may manage administrators changes one. Audits what changed."""
-    _check_same_company(ceiling, membership.company)
+    ceiling = _ceiling(actor, membership.company)
     user = membership.user
     fields = _details({**{n: getattr(user, n) for n in PERSONAL_FIELDS}, **details})
     wanted = _management(management)
@@ -233,11 +230,11 @@ def _status_errors(*, membership: Membership, actor: User, ceiling: Ceiling) -> 
 
 @transaction.atomic
 def user_deactivate(
-    *, membership: Membership, actor: User, ceiling: Ceiling, ip_address: str | None = None
+    *, membership: Membership, actor: User, ip_address: str | None = None
 ) -> Membership:
     """Deactivates a standard user in the company: their rights stop counting at once (kept
     for a reactivation); without another active company they lose sign-in and API keys."""
-    _check_same_company(ceiling, membership.company)
+    ceiling = _ceiling(actor, membership.company)
     membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     errors = _status_errors(membership=membership, actor=actor, ceiling=ceiling)
     if membership.status == MembershipStatus.DEACTIVATED:
@@ -273,11 +270,11 @@ def user_deactivate(
 
 @transaction.atomic
 def user_reactivate(
-    *, membership: Membership, actor: User, ceiling: Ceiling, ip_address: str | None = None
+    *, membership: Membership, actor: User, ip_address: str | None = None
 ) -> Membership:
     """Reactivates a standard user: sign-in back, and the rights kept in the database count
     again. Revoked API keys stay revoked (a new one is issued on request)."""
-    _check_same_company(ceiling, membership.company)
+    ceiling = _ceiling(actor, membership.company)
     membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     user = membership.user
     errors = _status_errors(membership=membership, actor=actor, ceiling=ceiling)
@@ -306,11 +303,11 @@ def user_reactivate(
 
 @transaction.atomic
 def technical_key_regenerate(
-    *, membership: Membership, actor: User, ceiling: Ceiling, ip_address: str | None = None
+    *, membership: Membership, actor: User, ip_address: str | None = None
 ) -> str:
     """Issues a new API key for an active technical user (they cannot sign in to do it); the
     previous key keeps working for the grace period. Returns the key in clear, shown once."""
-    _check_same_company(ceiling, membership.company)
+    ceiling = _ceiling(actor, membership.company)
     errors = management_errors(ceiling=ceiling, target=membership, wanted={})
     if membership.kind != MembershipKind.TECHNICAL:
         errors.append(_("Seul un utilisateur technique reçoit une clé d'API ici."))

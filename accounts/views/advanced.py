@@ -33,12 +33,6 @@ from ..services.audit import client_ip
 PAGE_SIZE = 25
 
 
-def _ceiling(request) -> Ceiling:
-    return Ceiling.for_actor(
-        actor=request.user, membership=request.membership, company=request.company
-    )
-
-
 def _membership_or_404(request, pk: int) -> Membership:
     membership = selectors.advanced_membership_get(company=request.company, user_id=pk)
     if membership is None:
@@ -134,7 +128,7 @@ def advanced_export(request):
 @admin_required
 def advanced_create(request):
     offer = selectors.advanced_offer(company=request.company)
-    ceiling = _ceiling(request)
+    ceiling = Ceiling.for_request(request)
     form = AdvancedUserForm(request.POST or None)
     rights_form = RightsForm(request.POST or None)
     cells = set[tuple[int, int]]()
@@ -149,7 +143,6 @@ def advanced_create(request):
                 services.advanced_user_invite(
                     company=request.company,
                     actor=request.user,
-                    ceiling=ceiling,
                     details=form.cleaned_data,
                     rights=rights,
                     ip_address=client_ip(request),
@@ -199,7 +192,7 @@ def advanced_associate(request):
         else:
             linked = selectors.company_link_get(company=request.company, user=person)
     offer = selectors.advanced_offer(company=request.company)
-    ceiling = _ceiling(request)
+    ceiling = Ceiling.for_request(request)
     if request.method == "POST" and person is not None and linked is None:
         rights_form = RightsForm(request.POST)
         if rights_form.is_valid():
@@ -209,7 +202,6 @@ def advanced_associate(request):
                 services.advanced_user_associate(
                     company=request.company,
                     actor=request.user,
-                    ceiling=ceiling,
                     user=person,
                     rights=rights,
                     ip_address=client_ip(request),
@@ -249,7 +241,7 @@ def advanced_associate(request):
 def advanced_rights(request, pk: int):
     membership = _membership_or_404(request, pk)
     offer = selectors.advanced_offer(company=request.company)
-    ceiling = _ceiling(request)
+    ceiling = Ceiling.for_request(request)
     held = selectors.held_cells(selectors.advanced_rights_held(membership=membership))
     cells, rights_errors = held, []
     if request.method == "POST":
@@ -263,7 +255,6 @@ def advanced_rights(request, pk: int):
                 changed = services.advanced_rights_update(
                     membership=membership,
                     actor=request.user,
-                    ceiling=ceiling,
                     rights=rights,
                     applications=offer.applications,
                     ip_address=client_ip(request),

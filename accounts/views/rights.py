@@ -20,11 +20,11 @@ from ..models import (
     Product,
     ServiceType,
 )
-from ..permissions import Scope, admin_required, held_rights
+from ..permissions import Ceiling, Scope, admin_required, held_rights
 from ..selectors import users as selectors
 from ..services.audit import client_ip
 from ..services.grants import rights_copy_preview, rights_set
-from .users import ceiling_for, member_or_404
+from .users import member_or_404
 
 SUMMARY_LENGTH = 4  # items named per dimension in a summary, then « and N more »
 
@@ -77,7 +77,7 @@ def _deactivated(membership: Membership) -> bool:
 @admin_required
 def user_rights(request, pk: int):
     membership = member_or_404(request, pk)
-    ceiling = ceiling_for(request)
+    ceiling = Ceiling.for_request(request)
     applications = selectors.enabled_application_list(company=request.company)
     permissions = {
         p.pk: p for p in Permission.objects.filter(application__in=applications, is_active=True)
@@ -139,7 +139,7 @@ def user_rights_edit(request, pk: int, app_code: str):
     alone, from what is now saved, with what happened; without, back to the overview."""
     membership = member_or_404(request, pk)
     application = _application_or_404(request, app_code)
-    ceiling = ceiling_for(request)
+    ceiling = Ceiling.for_request(request)
     choices = selectors.rights_choices(company=request.company, application=application)
     current = selectors.member_rights(membership=membership, application=application)
     data = request.POST if request.method == "POST" else None  # all unticked: still a POST
@@ -180,7 +180,6 @@ def _rights_save(request, form, membership, application, ceiling) -> tuple[list[
             application=application,
             rights=form.rights(),
             actor=request.user,
-            ceiling=ceiling,
             ip_address=client_ip(request),
         )
     except ValidationError as exc:
@@ -211,7 +210,7 @@ def _copy_source(request, membership: Membership, ceiling):
 def user_rights_copy(request, pk: int, app_code: str):
     membership = member_or_404(request, pk)
     application = _application_or_404(request, app_code)
-    ceiling = ceiling_for(request)
+    ceiling = Ceiling.for_request(request)
     source, source_user = _copy_source(request, membership, ceiling)
     preview = rights_copy_preview(
         source=source, membership=membership, application=application, ceiling=ceiling
@@ -224,7 +223,6 @@ def user_rights_copy(request, pk: int, app_code: str):
                 application=application,
                 rights=preview.rights,
                 actor=request.user,
-                ceiling=ceiling,
                 ip_address=client_ip(request),
             )
         except ValidationError as exc:

@@ -32,12 +32,6 @@ SORT_COLUMNS = (
 )
 
 
-def ceiling_for(request) -> Ceiling:
-    return Ceiling.for_actor(
-        actor=request.user, membership=request.membership, company=request.company
-    )
-
-
 def member_or_404(request, pk: int) -> Membership:
     """A standard user of the selected company, or 404 (never another company's person)."""
     try:
@@ -81,14 +75,13 @@ def user_list(request):
 
 @admin_required
 def user_create(request):
-    ceiling = ceiling_for(request)
+    ceiling = Ceiling.for_request(request)
     form = UserCreateForm(request.POST or None, ceiling=ceiling, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.user_create(
                 company=request.company,
                 actor=request.user,
-                ceiling=ceiling,
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
                 details=form.details(),
@@ -128,14 +121,12 @@ def _key_page(request, membership: Membership, key: str, *, created: bool):
 
 @admin_required
 def user_create_technical(request):
-    ceiling = ceiling_for(request)
     form = TechnicalUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             membership, key = services.user_create_technical(
                 company=request.company,
                 actor=request.user,
-                ceiling=ceiling,
                 username=form.cleaned_data["username"],
                 label=form.cleaned_data["label"],
                 email=form.cleaned_data["email"],
@@ -151,7 +142,7 @@ def user_create_technical(request):
 @admin_required
 def user_edit(request, pk: int):
     membership = member_or_404(request, pk)
-    ceiling = ceiling_for(request)
+    ceiling = Ceiling.for_request(request)
     form = UserEditForm(
         request.POST or None, membership=membership, ceiling=ceiling, actor=request.user
     )
@@ -168,7 +159,6 @@ def user_edit(request, pk: int):
             services.user_update(
                 membership=membership,
                 actor=request.user,
-                ceiling=ceiling,
                 details=form.details(),
                 management=form.management_wanted(),
                 ip_address=client_ip(request),
@@ -201,7 +191,6 @@ def _change_status(request, pk: int, *, service, done: str):
         service(
             membership=membership,
             actor=request.user,
-            ceiling=ceiling_for(request),
             ip_address=client_ip(request),
         )
     except ValidationError as exc:
@@ -245,7 +234,6 @@ def technical_key_regenerate(request, pk: int):
         key = services.technical_key_regenerate(
             membership=membership,
             actor=request.user,
-            ceiling=ceiling_for(request),
             ip_address=client_ip(request),
         )
     except ValidationError as exc:

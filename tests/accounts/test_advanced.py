@@ -24,7 +24,7 @@ from accounts.models import (
     MembershipStatus,
     User,
 )
-from accounts.permissions import Ceiling, Scope
+from accounts.permissions import Scope
 from accounts.services.grants import rights_set
 from notifications.models import OutboundEmail
 from tests.factories import CustomerAccountFactory, MembershipFactory, UserFactory
@@ -44,7 +44,6 @@ LINK_RE = re.compile(r"https?://\S+/invitation/([\w-]+)/")
 def _staff_give(membership, rights):
     """Rights given by support staff (no ceiling), grouped per application."""
     staff = User.objects.filter(is_staff=True).first() or UserFactory(is_staff=True)
-    ceiling = Ceiling.for_actor(actor=staff, membership=None, company=membership.company)
     by_app: dict = {}
     for permission, scope in rights.items():
         by_app.setdefault(permission.application, {})[permission] = scope
@@ -54,7 +53,6 @@ def _staff_give(membership, rights):
             application=application,
             rights=app_rights,
             actor=staff,
-            ceiling=ceiling,
             notify=False,
         )
 

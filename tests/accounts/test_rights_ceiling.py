@@ -54,10 +54,7 @@ def world(company):
 
 def _give(membership, app, rights, actor=None):
     actor = actor or UserFactory(is_staff=True)
-    ceiling = Ceiling.for_actor(actor=actor, membership=None, company=membership.company)
-    return rights_set(
-        membership=membership, application=app, rights=rights, actor=actor, ceiling=ceiling
-    )
+    return rights_set(membership=membership, application=app, rights=rights, actor=actor)
 
 
 def _ceiling(w):
@@ -75,7 +72,6 @@ def test_admin_grants_what_they_hold(world, mailoutbox, django_capture_on_commit
             membership=w["member"],
             application=w["app"],
             actor=w["admin"].user,
-            ceiling=_ceiling(w),
             rights={perm: Scope.of(accounts=[w["a1"].pk], billing_addresses=[w["x"].pk])},
         )
     assert change.added == ["validate-price"]
@@ -100,7 +96,6 @@ def test_admin_cannot_grant_on_an_account_they_do_not_hold_and_nothing_is_saved(
             membership=w["member"],
             application=w["app"],
             actor=w["admin"].user,
-            ceiling=_ceiling(w),
             rights={
                 perm: Scope.of(accounts=[w["a1"].pk, w["a2"].pk], billing_addresses=[w["x"].pk])
             },
@@ -121,7 +116,6 @@ def test_admin_cannot_grant_a_permission_they_do_not_hold(world):
             membership=w["member"],
             application=w["app"],
             actor=w["admin"].user,
-            ceiling=_ceiling(w),
             rights={
                 w["perms"]["contracts-prices"]: Scope.of(
                     accounts=[w["a1"].pk], billing_addresses=[w["x"].pk]
@@ -166,7 +160,6 @@ def test_removing_a_right_the_admin_does_not_hold_is_allowed(world):
         application=w["app"],
         rights={},
         actor=w["admin"].user,
-        ceiling=_ceiling(w),
     )
     assert change.removed == ["yearly-plan"]
     assert held_rights(membership=w["member"]) == {}
@@ -181,6 +174,28 @@ def test_deactivated_admin_has_no_ceiling_left(world):
     Membership.objects.filter(pk=w["admin"].pk).update(status="deactivated")
     w["admin"].refresh_from_db()
     assert not _ceiling(w).can_grant(perm, Scope.of(accounts=[w["a1"].pk]))
+
+
+def test_the_service_builds_the_ceiling_of_its_actor_in_the_target_company(world, other_company):
+    """An administrator of another company holding the same right there grants nothing here:
+    the service looks at the actor's own holdings in the member's company, not at a caller's."""
+    w = world
+    perm = w["perms"]["create"]
+    elsewhere = AdminMembershipFactory(company=other_company, user__username="intruder")
+    foreign = CustomerAccountFactory(company=other_company)
+    AccountApplication.objects.create(account=foreign, application=w["app"])
+    address = BillingAddressFactory(company=other_company)
+    _give(
+        elsewhere, w["app"], {perm: Scope.of(accounts=[foreign.pk], billing_addresses=[address.pk])}
+    )
+    with pytest.raises(ValidationError):
+        rights_set(
+            membership=w["member"],
+            application=w["app"],
+            rights={perm: Scope.of(accounts=[w["a1"].pk], billing_addresses=[w["x"].pk])},
+            actor=elsewhere.user,
+        )
+    assert held_rights(membership=w["member"]) == {}
 
 
 @pytest.fixture
@@ -311,7 +326,6 @@ def test_nothing_is_ever_granted_beyond_the_ceiling(company, actor_holds, target
             membership=target,
             application=app,
             actor=actor.user,
-            ceiling=ceiling,
             rights={perms[c]: scope(i) for c, i in requested.items()},
         )
         succeeded = True

@@ -19,7 +19,7 @@ from accounts.models import (
     ServiceType,
     User,
 )
-from accounts.permissions import Ceiling, Scope, held_rights
+from accounts.permissions import Scope, held_rights
 from accounts.services.grants import rights_set
 from tests.factories import (
     BillingAddressFactory,
@@ -34,13 +34,11 @@ pytestmark = pytest.mark.django_db
 def _give(membership, app, rights):
     """Rights given by support staff (no ceiling), without e-mail."""
     staff = UserFactory(is_staff=True)
-    ceiling = Ceiling.for_actor(actor=staff, membership=None, company=membership.company)
     rights_set(
         membership=membership,
         application=app,
         rights=rights,
         actor=staff,
-        ceiling=ceiling,
         notify=False,
     )
 

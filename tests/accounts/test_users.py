@@ -17,7 +17,7 @@ from accounts.models import (
     MembershipStatus,
     User,
 )
-from accounts.permissions import Ceiling, Scope, api_key_authenticate, held_rights
+from accounts.permissions import Scope, api_key_authenticate, held_rights
 from accounts.services.apikeys import api_key_issue
 from accounts.services.grants import rights_set
 from notifications.models import OutboundEmail
@@ -539,7 +539,6 @@ def emasspost_member(company, user):
             )
         },
         actor=staff,
-        ceiling=Ceiling.for_actor(actor=staff, membership=None, company=company),
         notify=False,
     )
     return membership

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import Application, Invitation, Membership, User
-from accounts.permissions import Ceiling, Scope
+from accounts.permissions import Scope
 from accounts.services.grants import rights_set
 from notifications.models import OutboundEmail
 from portal.management.commands.seed_demo import DEFAULT_PASSWORD
@@ -36,7 +36,6 @@ def _admin_without_franking_on_820013() -> None:
     )
     app = Application.objects.get(code="colissimo-web-services")
     staff = User.objects.get(username="root")
-    ceiling = Ceiling.for_actor(actor=staff, membership=None, company=membership.company)
     every = list(membership.company.accounts.values_list("pk", flat=True))
     fewer = list(membership.company.accounts.exclude(number="820013").values_list("pk", flat=True))
     rights = {
@@ -48,7 +47,6 @@ def _admin_without_franking_on_820013() -> None:
         application=app,
         rights=rights,
         actor=staff,
-        ceiling=ceiling,
         notify=False,
     )
 
