@@ -1,9 +1,11 @@
 """View helpers every app's pages share: sortable table headers, and a service's
-`ValidationError` put on the form that called it. Django only: no app of ours is imported."""
+`ValidationError` put on the form that called it, or in the page's messages. Django only: no
+app of ours is imported."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 
@@ -44,3 +46,9 @@ def service_errors(form, exc: ValidationError) -> None:
         return
     for name, errors in exc.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
+
+
+def service_messages(request, exc: ValidationError) -> None:
+    """Shows a service's refusal as error messages of the next page (actions without a form)."""
+    for message in exc.messages:
+        messages.error(request, message)

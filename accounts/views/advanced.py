@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.csv import csv_response
 from common.links import ClosedLinkWords, render_closed_link
+from common.views import service_messages
 
 from ..forms.advanced import (
     AdvancedUserForm,
@@ -308,7 +309,7 @@ def advanced_invitation_resend(request, pk: int):
             membership=membership, actor=request.user, ip_address=client_ip(request)
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        service_messages(request, error)
     else:
         messages.success(
             request,
@@ -327,7 +328,7 @@ def advanced_invitation_withdraw(request, pk: int):
             membership=membership, actor=request.user, ip_address=client_ip(request)
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        service_messages(request, error)
     else:
         messages.success(
             request,

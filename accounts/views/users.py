@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from common.views import Column, service_errors, sort_headers
+from common.views import Column, service_errors, service_messages, sort_headers
 
 from ..forms.users import TechnicalUserForm, UserCreateForm, UserEditForm, UserListFilterForm
 from ..models import Membership, MembershipKind, MembershipStatus
@@ -194,8 +194,7 @@ def _change_status(request, pk: int, *, service, done: str):
             ip_address=client_ip(request),
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        service_messages(request, exc)
     else:
         messages.success(request, done % {"username": membership.user.username})
     return redirect(f"{reverse('accounts:user-list')}?deactivated=1")
@@ -237,7 +236,6 @@ def technical_key_regenerate(request, pk: int):
             ip_address=client_ip(request),
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        service_messages(request, exc)
         return redirect("accounts:user-edit", pk=pk)
     return _key_page(request, membership, key, created=False)
