@@ -153,18 +153,13 @@ def user_create_technical(
     if errors:
         raise ValidationError(errors)
     user = User(username=username, last_name=label.strip(), email=email, created_by=actor)
-    user.set_unusable_password()
-    _save_new_user(user)
-    membership = Membership.objects.create(
-        user=user, company=company, kind=MembershipKind.TECHNICAL, created_by=actor
-    )
-    audit_record(
-        actor=actor,
+    membership = _member_without_password(
+        user=user,
         company=company,
-        kind=AuditKind.USER_CREATED,
-        target=membership,
-        after={"username": username, "kind": membership.kind, "label": user.last_name},
+        kind=MembershipKind.TECHNICAL,
+        actor=actor,
         ip_address=ip_address,
+        audited={"label": user.last_name},
     )
     _key, plaintext = api_key_issue(user=user, actor=actor, ip_address=ip_address)
     return membership, plaintext
@@ -352,17 +347,36 @@ def person_register(
         language=language or settings.LANGUAGE_CODE,
         created_by=actor,
     )
+    return _member_without_password(
+        user=user,
+        company=company,
+        kind=MembershipKind.EMPLOYEE,
+        actor=actor,
+        ip_address=ip_address,
+        audited={"email": user.email},
+    )
+
+
+def _member_without_password(
+    *,
+    user: User,
+    company: Company,
+    kind: str,
+    actor: User,
+    ip_address: str | None,
+    audited: Mapping[str, str],
+) -> Membership:
+    """Saves a new login without a usable password (API key only, or chosen through a link)
+    and its membership, with the audit row."""
     user.set_unusable_password()
     _save_new_user(user)
-    membership = Membership.objects.create(
-        user=user, company=company, kind=MembershipKind.EMPLOYEE, created_by=actor
-    )
+    membership = Membership.objects.create(user=user, company=company, kind=kind, created_by=actor)
     audit_record(
         actor=actor,
         company=company,
         kind=AuditKind.USER_CREATED,
         target=membership,
-        after={"username": user.username, "email": user.email, "kind": membership.kind},
+        after={"username": user.username, "kind": membership.kind, **audited},
         ip_address=ip_address,
     )
     return membership
