@@ -7,8 +7,10 @@ A grant counts for its holder only when all of these hold at once:
 - **the grant**: it is active (accepted, not withdrawn), not past its end date, and the grant it
   was handed on from (if any) is active and not past its end date either;
 - **the catalog**: the permission and its application are still offered;
-- **the account**: the customer account is active, belongs to the membership's company, and the
-  application is enabled on it.
+- **the account**: the customer account is active, the application is enabled on it, and it
+  belongs to the membership's company — or, for a grant handed on from a grant a company received
+  from a customer (a router), it belongs to that customer, the received grant went to the
+  membership's company and covers the account.
 
 Every reader of rights goes through here: the rights ceiling (`held_rights`), the rights pages
 and `GET /api/v1/rights` (`holdings_for`), the yes/no check (`right_check`, one SQL statement, the
@@ -107,8 +109,9 @@ class Holding:
 def holdings_for(
     *, user: User | None = None, membership: Membership | None = None, now=None
 ) -> list[Holding]:
-    """What a person holds (in every company), or what one membership holds, in 6 queries:
-    grants, their four scopes, and the applications enabled on their accounts."""
+    """What a person holds (in every company), or what one membership holds, in 7 queries:
+    grants, their four scopes, the accounts of the grants they were handed on from, and the
+    applications enabled on their accounts."""
     grants = holding_grants(now=now)
     if membership is not None:
         grants = grants.filter(membership=membership)
@@ -128,12 +131,24 @@ def holdings_for(
         accounts = tuple(
             account
             for account in grant.accounts.all()
-            if account.company_id == grant.membership.company_id
-            and (account.pk, grant.permission.application_id) in enabled
+            if _reaches(grant, account) and (account.pk, grant.permission.application_id) in enabled
         )
         if accounts:
             result.append(Holding(grant=grant, accounts=accounts))
     return result
+
+
+def _reaches(grant: Grant, account: CustomerAccount) -> bool:
+    """The account side that depends on where the grant comes from (see the module's text)."""
+    assert grant.membership is not None  # holding_grants keeps membership grants only
+    parent = grant.parent
+    if parent is None:
+        return account.company_id == grant.membership.company_id
+    return (
+        parent.holder_company_id == grant.membership.company_id
+        and account.company_id == parent.grantor_company_id
+        and any(a.pk == account.pk for a in parent.accounts.all())
+    )
 
 
 def _with_scopes(grants):
@@ -141,9 +156,10 @@ def _with_scopes(grants):
         "pk", "number", "name", "company_id"
     )
     return grants.select_related(
-        "permission__application", "membership__company", "membership__user"
+        "permission__application", "membership__company", "membership__user", "parent"
     ).prefetch_related(
         Prefetch("accounts", queryset=accounts),
+        Prefetch("parent__accounts", queryset=CustomerAccount.objects.only("pk")),
         Prefetch("billing_addresses", queryset=BillingAddress.objects.filter(is_active=True)),
         Prefetch("products", queryset=Product.objects.order_by("position", "name")),
         Prefetch("service_types", queryset=ServiceType.objects.order_by("position", "number")),
@@ -164,13 +180,24 @@ def holds_anywhere(user_ref, *, application: str, permission: str, now=None) -> 
         account_id=OuterRef("customeraccount_id"),
         application_id=OuterRef("grant__permission__application_id"),
     )
+    in_parent = GrantAccount.objects.filter(
+        grant_id=OuterRef("grant__parent_id"), customeraccount_id=OuterRef("customeraccount_id")
+    )
+    reaches = Q(
+        grant__parent__isnull=True,
+        customeraccount__company_id=F("grant__membership__company_id"),
+    ) | Q(
+        Exists(in_parent),
+        grant__parent__holder_company_id=F("grant__membership__company_id"),
+        customeraccount__company_id=F("grant__parent__grantor_company_id"),
+    )
     rows = GrantAccount.objects.filter(
         grant_counts_q("grant__", now=now),
         member_counts_q("grant__membership__"),
         catalog_counts_q("grant__permission__"),
         account_counts_q("customeraccount__"),
+        reaches,
         Exists(enabled),
-        customeraccount__company_id=F("grant__membership__company_id"),
         grant__membership__user=user_ref,
         grant__permission__application__code=application,
         grant__permission__code=permission,

@@ -189,19 +189,28 @@ WITH perm AS (
     SELECT ca.id, ca.number, ca.company_id, ca.is_active, c.is_active AS company_active
     FROM {account} ca JOIN {company} c ON c.id = ca.company_id
     WHERE ca.number = %(account)s
-), link AS (
-    SELECT m.id, (m.status = %(active)s AND u.is_active) AS active
-    FROM {membership} m JOIN account ON m.company_id = account.company_id
-    JOIN {user} u ON u.id = m.user_id
+), mine AS (
+    SELECT m.id, m.company_id, (m.status = %(active)s AND u.is_active AND c.is_active) AS active
+    FROM {membership} m JOIN {user} u ON u.id = m.user_id JOIN {company} c ON c.id = m.company_id
     WHERE m.user_id = %(user)s
+), link AS (
+    SELECT mine.id, mine.active FROM mine JOIN account ON mine.company_id = account.company_id
+    UNION ALL
+    SELECT mine.id, mine.active FROM mine
+    JOIN {grant} g ON g.membership_id = mine.id
+    JOIN {grant} pg ON pg.id = g.parent_id AND pg.holder_company_id = mine.company_id
+    JOIN account ON pg.grantor_company_id = account.company_id
 ), held AS (
-    SELECT g.id FROM {grant} g
-    JOIN link ON link.id = g.membership_id AND link.active
+    SELECT g.id, g.parent_id FROM {grant} g
+    JOIN mine ON mine.id = g.membership_id AND mine.active
     JOIN perm ON perm.id = g.permission_id
+    JOIN account ON 1 = 1
     LEFT JOIN {grant} pg ON pg.id = g.parent_id
     WHERE g.status = %(active)s AND (g.ends_at IS NULL OR g.ends_at > %(now)s)
-      AND (g.parent_id IS NULL
-           OR (pg.status = %(active)s AND (pg.ends_at IS NULL OR pg.ends_at > %(now)s)))
+      AND ((g.parent_id IS NULL AND mine.company_id = account.company_id)
+           OR (pg.status = %(active)s AND (pg.ends_at IS NULL OR pg.ends_at > %(now)s)
+               AND pg.holder_company_id = mine.company_id
+               AND pg.grantor_company_id = account.company_id))
 )
 SELECT
     EXISTS (SELECT 1 FROM {application} WHERE code = %(application)s) AS application_known,
@@ -218,6 +227,9 @@ SELECT
     EXISTS (
         SELECT 1 FROM held JOIN {grant_accounts} ga ON ga.grant_id = held.id
         WHERE ga.customeraccount_id = account.id
+          AND (held.parent_id IS NULL OR EXISTS (
+              SELECT 1 FROM {grant_accounts} pa
+              WHERE pa.grant_id = held.parent_id AND pa.customeraccount_id = account.id))
     ) AS granted,
     EXISTS (SELECT 1 FROM held) AS granted_elsewhere
 FROM (SELECT 1 AS one) AS one LEFT JOIN account ON 1 = 1
@@ -271,10 +283,11 @@ def _check_facts(*, user: User, application: str, permission: str, account: str)
 def right_check(*, user: User, application: str, permission: str, account: str) -> RightCheck:
     """May this person use `permission` of `application` on customer account `account` (codes and
     number)? The same conditions as `accounts.permissions.holdings`, in SQL: an active grant (not
-    past its end date, its parent grant alive) held by an active person through an active
-    membership of the account's active company, with the account active and in the grant's
-    scope, and the application enabled on it. One query whatever the answer; unknown items
-    raise `UnknownItem` naming the field.
+    past its end date) held by an active person through an active membership, either of the
+    account's company, or of a company that received an active grant from the account's company
+    (a router) from which this one was handed on, covering the account; the account active and
+    in the grant's scope, and the application enabled on it. One query whatever the answer;
+    unknown items raise `UnknownItem` naming the field.
 
     An account of a company the person has never belonged to is reported unknown, as every
     object of another company is (no disclosure across companies).

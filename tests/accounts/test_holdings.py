@@ -103,18 +103,20 @@ def _future():
     return timezone.now() + timedelta(days=30)
 
 
-def _with_parent(w: World, **parent_fields) -> None:
-    """The holder's grant handed on from a grant their company received from another."""
-    mandant = CompanyFactory(name="Mandant")
+def _handed_on(w: World, *, parent_holder=None, parent_accounts=None, **parent_fields) -> None:
+    """The holder works for a router: the customer (the world's company) granted the router
+    company a right on its account, and the router handed it on to the holder."""
+    customer = w.membership.company
+    router = CompanyFactory(name="Routeur Express")
+    Membership.objects.filter(pk=w.membership.pk).update(company=router)
     parent = Grant.objects.create(
-        holder_company=w.membership.company,
-        grantor_company=mandant,
+        holder_company=parent_holder or router,
+        grantor_company=customer,
         permission=w.permission,
         **parent_fields,
     )
-    parent.accounts.set([w.account])
-    w.grant.parent = parent
-    w.grant.save()
+    parent.accounts.set(parent_accounts if parent_accounts is not None else [w.account])
+    Grant.objects.filter(pk=w.grant.pk).update(parent=parent, grantor_company=router)
 
 
 def _grant_on_foreign_account(w: World) -> None:
@@ -186,14 +188,46 @@ CASES: list[tuple[str, str, Callable[[World], None], bool]] = [
         False,
     ),
     ("grant ending later", "grant", lambda w: _update(Grant, w.grant.pk, ends_at=_future()), True),
-    ("parent grant active", "grant", lambda w: _with_parent(w), True),
+    ("handed on by a router", "routed", lambda w: _handed_on(w), True),
     (
-        "parent grant withdrawn",
-        "grant",
-        lambda w: _with_parent(w, status=GrantStatus.REVOKED),
+        "handed on, the router has not accepted",
+        "routed",
+        lambda w: _handed_on(w, status=GrantStatus.PENDING),
         False,
     ),
-    ("parent grant past its end date", "grant", lambda w: _with_parent(w, ends_at=_past()), False),
+    (
+        "handed on, the customer withdrew the router's grant",
+        "routed",
+        lambda w: _handed_on(w, status=GrantStatus.REVOKED),
+        False,
+    ),
+    (
+        "handed on, the router's grant past its end date",
+        "routed",
+        lambda w: _handed_on(w, ends_at=_past()),
+        False,
+    ),
+    (
+        "handed on, the account outside what the router received",
+        "routed",
+        lambda w: _handed_on(w, parent_accounts=[w.other_account]),
+        False,
+    ),
+    (
+        "handed on from a grant that went to another company",
+        "routed",
+        lambda w: _handed_on(w, parent_holder=CompanyFactory(name="Autre routeur")),
+        False,
+    ),
+    (
+        "handed on, the router's user deactivated",
+        "routed",
+        lambda w: (
+            _handed_on(w),
+            _update(Membership, w.membership.pk, status=MembershipStatus.DEACTIVATED),
+        ),
+        False,
+    ),
     (
         "permission withdrawn from the catalog",
         "catalog",
@@ -275,7 +309,7 @@ def _company_choice(w: World) -> bool:
     return Membership.objects.active().filter(pk=w.membership.pk).exists()
 
 
-ALL = {"person", "account", "enabled", "grant", "catalog", "scope", "company"}
+ALL = {"person", "account", "enabled", "grant", "catalog", "scope", "company", "routed"}
 IMPLEMENTATIONS: dict[str, tuple[Callable[[World], bool], set[str]]] = {
     "rights ceiling (ORM)": (_ceiling, ALL),
     "rights page and GET /api/v1/rights (ORM)": (_rights_page, ALL),
