@@ -34,7 +34,7 @@ class AuditKind(models.TextChoices):
         _("Mot de passe oublié : administrateurs indiqués"),
     )
     USER_PASSWORD_RESET = "user.password_reset", _("Mot de passe réinitialisé")
-    USER_SIGNED_IN = "user.signed_in", _("Connexion")
+    USER_SIGNED_IN = "user.signed_in", pgettext_lazy("audit event", "Connexion")
     USER_SIGN_IN_FAILED = "user.sign_in_failed", _("Échec de connexion")
     API_KEY_ISSUED = "api_key.issued", _("Clé d'API créée")
     API_KEY_REGENERATED = "api_key.regenerated", _("Clé d'API régénérée")
