@@ -25,6 +25,14 @@ class GrantQuerySet(models.QuerySet):
         company, the account, the catalog, the end date and the parent grant."""
         return self.filter(status=GrantStatus.ACTIVE)
 
+    def direct(self):
+        """Given by the member's own company (not handed on from a grant a router received)."""
+        return self.filter(parent__isnull=True)
+
+    def received(self):
+        """Held by a company (a router), from a customer."""
+        return self.filter(holder_company__isnull=False)
+
 
 class Grant(models.Model):
     """A permission held by a membership, or by a company (router/provider), narrowed by scopes.
@@ -117,8 +125,14 @@ class Grant(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["membership", "permission"],
-                condition=Q(membership__isnull=False) & ~Q(status="revoked"),
+                condition=Q(membership__isnull=False, parent__isnull=True) & ~Q(status="revoked"),
                 name="accounts_grant_membership_permission_unique",
+            ),
+            # A router's user may receive the same permission handed on from several customers.
+            models.UniqueConstraint(
+                fields=["membership", "permission", "parent"],
+                condition=Q(membership__isnull=False, parent__isnull=False) & ~Q(status="revoked"),
+                name="accounts_grant_handed_on_unique",
             ),
             models.UniqueConstraint(
                 fields=["holder_company", "grantor_company", "permission"],

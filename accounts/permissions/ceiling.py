@@ -52,6 +52,9 @@ class Scope:
     def __or__(self, other: "Scope") -> "Scope":
         return Scope(**{n: getattr(self, n) | getattr(other, n) for n in SCOPE_DIMENSIONS})
 
+    def __and__(self, other: "Scope") -> "Scope":
+        return Scope(**{n: getattr(self, n) & getattr(other, n) for n in SCOPE_DIMENSIONS})
+
     def __sub__(self, other: "Scope") -> "Scope":
         return Scope(**{n: getattr(self, n) - getattr(other, n) for n in SCOPE_DIMENSIONS})
 

@@ -136,7 +136,7 @@ def member_rights(
 ) -> dict[int, Scope]:
     """A member's stored rights (permission id → scope), even while the member is deactivated:
     the rights pages show what reactivation would restore."""
-    grants = Grant.objects.active().filter(membership=membership)
+    grants = Grant.objects.active().direct().filter(membership=membership)
     if application is not None:
         grants = grants.filter(permission__application=application)
     return {g.permission_id: Scope.of_grant(g) for g in grants_with_scopes(grants)}

@@ -25,7 +25,9 @@ from .audit import audit_record
 
 def _current(membership: Membership, application: Application) -> dict[int, tuple[Grant, Scope]]:
     grants = grants_with_scopes(
-        Grant.objects.active().filter(membership=membership, permission__application=application)
+        Grant.objects.active()
+        .direct()
+        .filter(membership=membership, permission__application=application)
     )
     return {g.permission_id: (g, Scope.of_grant(g)) for g in grants}
 
@@ -167,9 +169,9 @@ def rights_replace(
 
 def rights_lines(*, membership: Membership) -> list[dict]:
     """A readable list of a member's rights for e-mails: application, right, where."""
-    grants = grants_with_scopes(Grant.objects.active().filter(membership=membership)).order_by(
-        "permission__application__position", "permission__position"
-    )
+    grants = grants_with_scopes(
+        Grant.objects.active().direct().filter(membership=membership)
+    ).order_by("permission__application__position", "permission__position")
     lines = []
     for grant in grants:
         where = [a.number for a in grant.accounts.all()] + [

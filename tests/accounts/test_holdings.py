@@ -362,6 +362,7 @@ ALLOWED = {
     "accounts/selectors/rights.py",
     "accounts/models/grants.py",
     "accounts/services/grants.py",
+    "delegation/services/routers.py",
     "portal/management/commands/seed_demo.py",
 }
 
