@@ -356,13 +356,15 @@ DECIDING = re.compile(
     r"|FROM \{grant\}|accounts_grant\b|GrantStatus\.ACTIVE"
 )
 # Where they may appear: the access module and the SQL check (both in the table above), the
-# models that define the statuses, and the code that writes grants (services, demo data).
+# models that define the statuses, the code that writes grants (services, demo data), and the
+# router pages' lists of received grants (offers, not what a person holds).
 ALLOWED = {
     "accounts/permissions/holdings.py",
     "accounts/selectors/rights.py",
     "accounts/models/grants.py",
     "accounts/services/grants.py",
     "delegation/services/routers.py",
+    "delegation/selectors.py",  # lists what a router received (pending or active), not holdings
     "portal/management/commands/seed_demo.py",
 }
 
