@@ -22,6 +22,7 @@ AUDIT_FAMILIES = {
     "advanced": (_("Utilisateurs avancés"), _("Tous les événements d'utilisateurs avancés")),
     "company": (_("Sociétés"), _("Tous les événements de sociétés")),
     "esecure": (_("eSecure"), _("Tous les événements eSecure")),
+    "import": (_("Imports"), _("Tous les événements d'imports")),
 }
 
 

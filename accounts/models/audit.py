@@ -47,6 +47,9 @@ class AuditKind(models.TextChoices):
     ADVANCED_ASSOCIATED = "advanced.associated", _("Utilisateur avancé associé")
     ADVANCED_UNLINKED = "advanced.unlinked", _("Utilisateur avancé dissocié")
     COMPANY_SELECTED = "company.selected", _("Société choisie")
+    IMPORT_FINISHED = "import.finished", _("Import de fichier terminé")
+    IMPORT_PERSON_CREATED = "import.person_created", _("Personne créée par import")
+    IMPORT_PERSON_CHANGED = "import.person_changed", _("Personne modifiée par import")
     ESECURE_ACCOUNT_ENABLED = "esecure.account_enabled", _("Numéro de compte mis sous eSecure")
     ESECURE_ACCOUNT_ACTIVATED = "esecure.account_activated", _("Protection eSecure activée")
     ESECURE_ACCOUNT_DEACTIVATED = (
