@@ -4,7 +4,7 @@ Callers pass plain values (names, URLs); this module never reads other apps' mod
 """
 
 from .models import OutboundEmail
-from .services import email_queue
+from .services import email_queue, email_queue_many
 
 
 def send_password_reset(
@@ -90,6 +90,29 @@ def send_advanced_invitation(
             "accept_url": accept_url,
             "valid_hours": valid_hours,
         },
+    )
+
+
+def send_advanced_invitations(*, invitations: list[dict]) -> list[OutboundEmail]:
+    """Advanced-user invitations of an import, queued at once: each item has the arguments of
+    `send_advanced_invitation`."""
+    return email_queue_many(
+        emails=[
+            {
+                "kind": "advanced_invitation",
+                "recipient": item["recipient"],
+                "language": item["language"],
+                "user": item.get("user"),
+                "context": {
+                    "display_name": item["display_name"],
+                    "company_name": item["company_name"],
+                    "invited_by": item["invited_by"],
+                    "accept_url": item["accept_url"],
+                    "valid_hours": item["valid_hours"],
+                },
+            }
+            for item in invitations
+        ]
     )
 
 

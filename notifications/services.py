@@ -46,6 +46,32 @@ def email_queue(
     return email
 
 
+def email_queue_many(*, emails: list[dict]) -> list[OutboundEmail]:
+    """`email_queue` for many e-mails at once (imports): one INSERT, each sent after commit.
+    Each item has the arguments of `email_queue`."""
+    rows = []
+    for item in emails:
+        subject, text, html = render_email(
+            template=item["kind"], language=item["language"], context=item["context"]
+        )
+        user = item.get("user")
+        rows.append(
+            OutboundEmail(
+                recipient=item["recipient"],
+                user_id=user.pk if user is not None else None,
+                kind=item["kind"],
+                language=item["language"],
+                subject=subject,
+                body_text=text,
+                body_html=html,
+            )
+        )
+    created = OutboundEmail.objects.bulk_create(rows)
+    ids = [email.pk for email in created]
+    transaction.on_commit(lambda: [email_send.delay(pk) for pk in ids])
+    return created
+
+
 def message_create(
     *, user, kind: str, subject: str, body: str, company=None, action_url=""
 ) -> Message:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("delegation.urls")),
     path("", include("notifications.urls")),
     path("", include("approvals.urls")),
+    path("", include("imports.urls")),
     # allauth's own reset page would bypass the self-service rule of SPEC C2: ours replaces it.
     path(
         "accounts/password/reset/",

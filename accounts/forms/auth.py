@@ -23,6 +23,7 @@ AUDIT_FAMILIES = {
     "company": (_("Sociétés"), _("Tous les événements de sociétés")),
     "esecure": (_("eSecure"), _("Tous les événements eSecure")),
     "router": (_("Routeurs"), _("Tous les événements de routeurs")),
+    "import": (_("Imports"), _("Tous les événements d'imports")),
 }
 
 

@@ -55,6 +55,9 @@ class AuditKind(models.TextChoices):
     ROUTER_RIGHTS_WITHDRAWN = "router.rights_withdrawn", _("Droits du routeur retirés")
     ROUTER_RIGHTS_GIVEN_UP = "router.rights_given_up", _("Droits abandonnés par le routeur")
     ROUTER_RIGHTS_ENDED = "router.rights_ended", _("Droits du routeur arrivés à échéance")
+    IMPORT_FINISHED = "import.finished", _("Import de fichier terminé")
+    IMPORT_PERSON_CREATED = "import.person_created", _("Personne créée par import")
+    IMPORT_PERSON_CHANGED = "import.person_changed", _("Personne modifiée par import")
     ESECURE_ACCOUNT_ENABLED = "esecure.account_enabled", _("Numéro de compte mis sous eSecure")
     ESECURE_ACCOUNT_ACTIVATED = "esecure.account_activated", _("Protection eSecure activée")
     ESECURE_ACCOUNT_DEACTIVATED = (

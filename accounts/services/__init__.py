@@ -20,6 +20,7 @@ from .apikeys import (
 from .audit import (
     AuditKind,
     audit_record,
+    audit_records,
     client_ip,
 )
 from .grants import (
@@ -29,6 +30,15 @@ from .grants import (
     rights_errors,
     rights_lines,
     rights_set,
+)
+from .imports import (
+    PERSON_FIELDS,
+    AdvancedImportContext,
+    AdvancedImportRow,
+    ImportOutcome,
+    ImportResult,
+    advanced_users_import,
+    person_field_label,
 )
 from .passwords import (
     password_recovery_request,
@@ -51,8 +61,13 @@ from .users import (
 )
 
 __all__ = [
+    "PERSON_FIELDS",
+    "AdvancedImportContext",
+    "AdvancedImportRow",
     "AuditKind",
     "CopyPreview",
+    "ImportOutcome",
+    "ImportResult",
     "RightsChange",
     "advanced_invitation_accept",
     "advanced_invitation_resend",
@@ -62,12 +77,15 @@ __all__ = [
     "advanced_user_associate",
     "advanced_user_invite",
     "advanced_user_unlink",
+    "advanced_users_import",
     "api_key_issue",
     "api_key_revoke_all",
     "audit_record",
+    "audit_records",
     "client_ip",
     "membership_add",
     "password_recovery_request",
+    "person_field_label",
     "password_reset_url",
     "person_register",
     "rights_copy_preview",

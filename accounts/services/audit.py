@@ -1,5 +1,6 @@
 """The one way to write the audit log."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..models import AuditEvent, AuditKind, Company, User
@@ -25,9 +26,60 @@ def audit_record(
 ) -> AuditEvent:
     """Records one change; call it inside the transaction of the write it describes. The kind
     is one of AuditKind, so that every row can be read later under its label."""
+    event = _event(
+        actor=actor,
+        company=company,
+        kind=kind,
+        target=target,
+        before=before,
+        after=after,
+        ip_address=ip_address,
+        actor_repr=actor_repr,
+    )
+    event.save()
+    return event
+
+
+def audit_records(
+    *,
+    actor: User | None,
+    company: Company | None,
+    kind: AuditKind,
+    events: Iterable[tuple[Any, dict | None, dict | None]],
+    ip_address: str | None = None,
+) -> list[AuditEvent]:
+    """Records several changes of one kind by one actor in one INSERT (imports): each event
+    is (target, before, after). Same rules as `audit_record`."""
+    return AuditEvent.objects.bulk_create(
+        [
+            _event(
+                actor=actor,
+                company=company,
+                kind=kind,
+                target=target,
+                before=before,
+                after=after,
+                ip_address=ip_address,
+            )
+            for target, before, after in events
+        ]
+    )
+
+
+def _event(
+    *,
+    actor: User | None,
+    company: Company | None,
+    kind: AuditKind,
+    target: Any,
+    before: dict | None,
+    after: dict | None,
+    ip_address: str | None,
+    actor_repr: str = "",
+) -> AuditEvent:
     if kind not in AuditKind.values:
         raise ValueError(f"Unknown audit kind {kind!r}: add it to accounts.models.AuditKind.")
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
         actor_repr=actor_repr or (actor.username if actor is not None else ""),
         company=company,

@@ -1,0 +1,106 @@
+"""What the worker does with a job: the dry run or the real run, a chunk of rows at a time.
+
+Each chunk is one transaction that locks the job, takes the first rows not done, lets the kind
+write their effects and records their outcomes and the job's counts. A worker killed in the
+middle loses its chunk's transaction whole; the job, delivered again (`acks_late`,
+`reject_on_worker_lost`), goes on from the first row not done, so nothing is lost or doubled.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.services import AuditKind, audit_record
+
+from .kinds import kind_get
+from .models import RESULT_DAYS, ImportJob, ImportRow, JobStatus, RowStatus
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 250
+
+_COUNTS = {
+    RowStatus.CREATE: "rows_ok",
+    RowStatus.UPDATE: "rows_ok",
+    RowStatus.EXISTS: "rows_exists",
+    RowStatus.REFUSED: "rows_error",
+}
+
+
+def job_process(*, job_id: int) -> str:
+    """Runs a job to its end (claiming a queued one first); returns its status. A job already
+    finished, cancelled or unknown is left as it is."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=timezone.now()
+    )
+    job = ImportJob.objects.select_related("company", "created_by").filter(pk=job_id).first()
+    if job is None or job.status not in (JobStatus.PREVIEWING, JobStatus.RUNNING):
+        return job.status if job else ""
+    if claimed:
+        logger.info("import job %s started", job_id)
+    spec = kind_get(job.kind)
+    if spec is None:
+        ImportJob.objects.filter(pk=job_id).update(status=JobStatus.FAILED)
+        return JobStatus.FAILED
+    context = spec.prepare(job=job)
+    try:
+        while _chunk(job_id=job_id, spec=spec, context=context):
+            pass
+    except Exception:
+        logger.exception("import job %s failed", job_id)
+        ImportJob.objects.filter(
+            pk=job_id, status__in=[JobStatus.PREVIEWING, JobStatus.RUNNING]
+        ).update(status=JobStatus.FAILED, finished_at=timezone.now())
+        raise
+    return ImportJob.objects.values_list("status", flat=True).get(pk=job_id)
+
+
+@transaction.atomic
+def _chunk(*, job_id: int, spec, context) -> bool:
+    """Processes the next chunk; False once there is none left (the job is then finished)."""
+    job = (
+        ImportJob.objects.select_for_update().select_related("company", "created_by").get(pk=job_id)
+    )
+    if job.status not in (JobStatus.PREVIEWING, JobStatus.RUNNING):
+        return False
+    rows = list(job.rows.filter(status=RowStatus.PENDING).order_by("line")[:CHUNK_SIZE])
+    if not rows:
+        _finish(job)
+        return False
+    apply = job.status == JobStatus.RUNNING
+    outcomes = spec.process(job=job, rows=rows, apply=apply, context=context)
+    for row, outcome in zip(rows, outcomes, strict=True):
+        row.status, row.message, row.user_id = outcome.status, outcome.message, outcome.user_id
+        setattr(job, _COUNTS[outcome.status], getattr(job, _COUNTS[outcome.status]) + 1)
+    ImportRow.objects.bulk_update(rows, ["status", "message", "user_id"], batch_size=CHUNK_SIZE)
+    job.rows_done += len(rows)
+    job.save(update_fields=["rows_done", "rows_ok", "rows_exists", "rows_error"])
+    return True
+
+
+def _finish(job: ImportJob) -> None:
+    now = timezone.now()
+    if job.status == JobStatus.PREVIEWING:
+        job.status = JobStatus.PREVIEWED
+        job.save(update_fields=["status"])
+        return
+    job.status, job.finished_at = JobStatus.DONE, now
+    job.result_until = now + timedelta(days=RESULT_DAYS)
+    job.save(update_fields=["status", "finished_at", "result_until"])
+    audit_record(
+        actor=job.created_by,
+        company=job.company,
+        kind=AuditKind.IMPORT_FINISHED,
+        target=job,
+        after={
+            "kind": job.kind,
+            "file_name": job.file_name,
+            "rows": job.total_rows,
+            "created_or_updated": job.rows_ok,
+            "already_there": job.rows_exists,
+            "refused": job.rows_error,
+        },
+        ip_address=job.ip_address,
+    )

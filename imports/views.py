@@ -1,0 +1,134 @@
+"""Pages of the imports: the page of a kind (template, upload, latest job), a job (dry run,
+progress polled by htmx, one click to run), the result files."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import admin_required
+from accounts.services import client_ip
+from common.csv import csv_response
+from common.views import service_errors, service_messages
+
+from . import selectors, services
+from .forms import UploadForm
+from .kinds import kind_get
+from .models import ImportJob, ImportKind, RowStatus
+from .parsing import MAX_ROWS
+from .results import result_response
+
+PREVIEW_LIMIT = 1000
+
+
+def _kind_or_404(kind: str):
+    spec = kind_get(kind) if kind in ImportKind.values else None
+    if spec is None:
+        raise Http404
+    return spec
+
+
+def _job_or_404(request, pk: int) -> ImportJob:
+    job = selectors.import_job_get(company=request.company, actor=request.user, pk=pk)
+    if job is None:
+        raise Http404
+    return job
+
+
+@admin_required
+def import_home(request):
+    return redirect("imports:kind", kind=ImportKind.ADVANCED_USERS)
+
+
+@admin_required
+def import_kind(request, kind: str):
+    """Explains the file, offers the template, takes an upload; shows the latest job."""
+    _kind_or_404(kind)
+    latest = selectors.import_job_latest(company=request.company, actor=request.user, kind=kind)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.import_job_create(
+                company=request.company,
+                actor=request.user,
+                kind=kind,
+                file_name=upload.name,
+                data=upload.read(),
+                dry_run=form.cleaned_data["dry_run"],
+                ip_address=client_ip(request),
+            )
+        except ValidationError as exc:
+            service_errors(form, exc)
+        else:
+            return redirect("imports:job", pk=job.pk)
+    return render(
+        request,
+        "imports/kind.html",
+        {
+            "kind": kind,
+            "kind_label": ImportKind(kind).label,
+            "form": form,
+            "latest": latest,
+            "max_rows": MAX_ROWS,
+            "replaces": latest is not None and latest.result_available(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@admin_required
+def import_template(request, kind: str):
+    spec = _kind_or_404(kind)
+    header, example = spec.template(company=request.company, actor=request.user)
+    return csv_response(
+        filename=f"modele-{kind.replace('_', '-')}.csv", header=header, rows=[example]
+    )
+
+
+def _job_context(job: ImportJob) -> dict:
+    return {"job": job, "now": timezone.now(), "done_statuses": RowStatus}
+
+
+@admin_required
+def import_job(request, pk: int):
+    job = _job_or_404(request, pk)
+    rows = list(selectors.import_rows(job=job)[:PREVIEW_LIMIT]) if not job.is_busy else []
+    return render(
+        request,
+        "imports/job.html",
+        {**_job_context(job), "rows": rows, "kind_label": job.get_kind_display()},
+    )
+
+
+@admin_required
+def import_job_progress(request, pk: int):
+    """The progress panel alone (polled every second while the job works); once the job is
+    done, htmx is told to reload the whole page to show the rows."""
+    job = _job_or_404(request, pk)
+    response = render(request, "imports/_progress.html", _job_context(job))
+    if not job.is_busy and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@admin_required
+@require_POST
+def import_job_confirm(request, pk: int):
+    job = _job_or_404(request, pk)
+    try:
+        services.import_job_confirm(job=job, actor=request.user)
+    except ValidationError as exc:
+        service_messages(request, exc)
+    return redirect("imports:job", pk=job.pk)
+
+
+@admin_required
+def import_job_result(request, pk: int):
+    return result_response(_job_or_404(request, pk), failed_only=False)
+
+
+@admin_required
+def import_job_failed(request, pk: int):
+    return result_response(_job_or_404(request, pk), failed_only=True)
