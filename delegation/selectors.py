@@ -5,10 +5,17 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Company, Grant, GrantStatus, Membership, MembershipKind
+from accounts.models import (
+    OPEN_GRANT_STATUSES,
+    Company,
+    Grant,
+    GrantStatus,
+    Membership,
+    MembershipKind,
+)
 from accounts.permissions import Scope, grants_with_scopes
 
-OPEN = (GrantStatus.PENDING, GrantStatus.ACTIVE)
+OPEN = OPEN_GRANT_STATUSES
 
 
 def router_directory(*, search: str = "") -> QuerySet[Company]:

@@ -251,3 +251,127 @@ def send_esecure_decision(
         language=language,
         context={"requester_name": requester_name, "account_number": account_number},
     )
+
+
+# --- Routers -------------------------------------------------------------------------------------
+
+
+def send_router_rights_offered(
+    *,
+    user,
+    display_name: str,
+    customer_name: str,
+    router_name: str,
+    lines: list[str],
+    received_url: str,
+) -> OutboundEmail:
+    """To each administrator of a router: a customer offers rights, to accept or refuse."""
+    return email_queue(
+        kind="router_rights_offered",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": display_name,
+            "customer_name": customer_name,
+            "router_name": router_name,
+            "lines": lines,
+            "received_url": received_url,
+        },
+    )
+
+
+def send_router_rights_answered(
+    *,
+    user,
+    display_name: str,
+    customer_name: str,
+    router_name: str,
+    accepted: bool,
+    routers_url: str,
+) -> OutboundEmail:
+    """To each administrator of the customer: the router accepted or refused the rights."""
+    return email_queue(
+        kind="router_rights_answered",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": display_name,
+            "customer_name": customer_name,
+            "router_name": router_name,
+            "accepted": accepted,
+            "routers_url": routers_url,
+        },
+    )
+
+
+def send_router_rights_closed(
+    *,
+    user,
+    display_name: str,
+    customer_name: str,
+    router_name: str,
+    reason: str,
+    affected: int,
+    page_url: str,
+) -> OutboundEmail:
+    """To the other side's administrators: rights narrowed, withdrawn, given up or ended
+    (`reason`), with how many people lost a right through the cascade."""
+    return email_queue(
+        kind="router_rights_closed",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": display_name,
+            "customer_name": customer_name,
+            "router_name": router_name,
+            "reason": reason,
+            "affected": affected,
+            "page_url": page_url,
+        },
+    )
+
+
+def send_router_rights_ending(
+    *,
+    user,
+    display_name: str,
+    customer_name: str,
+    router_name: str,
+    ends_on: str,
+    page_url: str,
+) -> OutboundEmail:
+    """Reminder to both sides, some days before a router's rights end."""
+    return email_queue(
+        kind="router_rights_ending",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": display_name,
+            "customer_name": customer_name,
+            "router_name": router_name,
+            "ends_on": ends_on,
+            "page_url": page_url,
+        },
+    )
+
+
+def send_rights_lost(
+    *, user, display_name: str, customer_name: str, router_name: str, lines: list[str]
+) -> OutboundEmail:
+    """To a router's user: rights handed on to them were narrowed or removed by the customer."""
+    return email_queue(
+        kind="rights_lost",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": display_name,
+            "customer_name": customer_name,
+            "router_name": router_name,
+            "lines": lines,
+        },
+    )

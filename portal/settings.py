@@ -219,6 +219,8 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_BEAT_SCHEDULE = {
     "email-retry-stale": {"task": "notifications.tasks.email_retry_stale", "schedule": 300.0},
     "esecure-expire-requests": {"task": "approvals.tasks.requests_expire", "schedule": 3600.0},
+    "router-rights-end": {"task": "delegation.tasks.router_rights_end_due", "schedule": 3600.0},
+    "router-rights-remind": {"task": "delegation.tasks.router_rights_remind", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -14,7 +14,7 @@ from .catalog import (
     ServiceType,
 )
 from .companies import BillingAddress, Company, CompanyQuerySet, CustomerAccount, ForCompanyQuerySet
-from .grants import Grant, GrantQuerySet, GrantStatus
+from .grants import OPEN_GRANT_STATUSES, Grant, GrantQuerySet, GrantStatus
 from .keys import ApiKey, ApiKeyQuerySet, Invitation, InvitationQuerySet
 from .people import Membership, MembershipKind, MembershipQuerySet, MembershipStatus, User
 
@@ -38,6 +38,7 @@ __all__ = [
     "InvitationQuerySet",
     "GrantQuerySet",
     "GrantStatus",
+    "OPEN_GRANT_STATUSES",
     "Language",
     "Membership",
     "MembershipKind",

@@ -18,6 +18,10 @@ class GrantStatus(models.TextChoices):
     REVOKED = "revoked", _("Retiré")
 
 
+# Not withdrawn: offered and waiting for acceptance, or accepted.
+OPEN_GRANT_STATUSES = (GrantStatus.PENDING, GrantStatus.ACTIVE)
+
+
 class GrantQuerySet(models.QuerySet):
     def active(self):
         """Recorded as active (for editing and listing). Whether a grant *counts* for its holder
@@ -109,6 +113,7 @@ class Grant(models.Model):
         blank=True,
         help_text=_("Vide : sans fin. Passée cette date, le droit ne compte plus."),
     )
+    end_reminded_at = models.DateTimeField(_("fin rappelée le"), null=True, blank=True)
 
     objects = GrantQuerySet.as_manager()
 

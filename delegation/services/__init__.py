@@ -7,6 +7,7 @@ from .routers import (
     router_rights_end_due,
     router_rights_give_up,
     router_rights_refuse,
+    router_rights_remind,
     router_rights_set,
     router_rights_withdraw,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "router_rights_end_due",
     "router_rights_give_up",
     "router_rights_refuse",
+    "router_rights_remind",
     "router_rights_set",
     "router_rights_withdraw",
 ]

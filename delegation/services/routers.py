@@ -10,15 +10,16 @@ customer (`grantor_company`); what is handed on is a `Grant` of a router's membe
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import (
+    OPEN_GRANT_STATUSES,
     Application,
     Company,
     Grant,
@@ -29,7 +30,6 @@ from accounts.models import (
     User,
 )
 from accounts.permissions import (
-    SCOPE_DIMENSIONS,
     Ceiling,
     Scope,
     grants_with_scopes,
@@ -39,28 +39,10 @@ from accounts.permissions import (
 )
 from accounts.services import AuditKind, audit_record
 
-OPEN = (GrantStatus.PENDING, GrantStatus.ACTIVE)
+from . import notices
+from .cascade import Cascade, cascade_from, revoke, set_scope
 
-
-@dataclass
-class Cascade:
-    """What a change to a received grant did to what was handed on from it."""
-
-    narrowed: list[Grant] = field(default_factory=list)
-    revoked: list[Grant] = field(default_factory=list)
-
-    def memberships(self) -> set[int]:
-        return {g.membership_id for g in self.narrowed + self.revoked if g.membership_id}
-
-
-def _set_scope(grant: Grant, scope: Scope) -> None:
-    for name in SCOPE_DIMENSIONS:
-        getattr(grant, name).set(getattr(scope, name))
-
-
-def _revoke(grant: Grant, *, now: datetime) -> None:
-    grant.status, grant.revoked_at = GrantStatus.REVOKED, now
-    grant.save(update_fields=["status", "revoked_at", "updated_at"])
+OPEN = OPEN_GRANT_STATUSES
 
 
 def _received(*, customer: Company, router: Company, application: Application | None = None):
@@ -70,43 +52,6 @@ def _received(*, customer: Company, router: Company, application: Application | 
     if application is not None:
         grants = grants.filter(permission__application=application)
     return grants_with_scopes(grants)
-
-
-def _cascade(
-    parent: Grant, *, actor: User | None, now: datetime, ip_address: str | None
-) -> Cascade:
-    """Brings what was handed on from `parent` within it: revoked with it, or narrowed to it
-    (revoked when no account is left). One audit row per person changed."""
-    result = Cascade()
-    parent_scope = Scope.of_grant(parent) if parent.status != GrantStatus.REVOKED else Scope()
-    children = grants_with_scopes(
-        Grant.objects.filter(parent=parent, status__in=OPEN).select_related("membership")
-    )
-    for child in children:
-        before = Scope.of_grant(child)
-        after = before & parent_scope
-        if after == before:
-            continue
-        if not after.accounts:
-            _revoke(child, now=now)
-            result.revoked.append(child)
-        else:
-            _set_scope(child, after)
-            result.narrowed.append(child)
-        audit_record(
-            actor=actor,
-            company=parent.holder_company,
-            kind=AuditKind.RIGHTS_CASCADED,
-            target=child.membership,
-            before={"permission": child.permission.code, **before.as_dict()},
-            after={
-                "permission": child.permission.code,
-                "from_customer": parent.grantor_company_id,
-                **(after.as_dict() if after.accounts else {"revoked": True}),
-            },
-            ip_address=ip_address,
-        )
-    return result
 
 
 # --- The customer's side -----------------------------------------------------------------------
@@ -152,11 +97,12 @@ def router_rights_set(
         raise ValidationError(list(dict.fromkeys(errors)))
     now = timezone.now()
     cascade = Cascade()
+    offered: list[Grant] = []
     wanted = {p.pk: (p, s) for p, s in rights.items()}
     for pk, grant in current.items():
         if pk not in wanted:
-            _revoke(grant, now=now)
-            _merge(cascade, _cascade(grant, actor=actor, now=now, ip_address=ip_address))
+            revoke(grant, now=now)
+            _merge(cascade, cascade_from(grant, actor=actor, now=now, ip_address=ip_address))
     for pk, (permission, scope) in wanted.items():
         grant = current.get(pk)
         if grant is None:
@@ -168,11 +114,12 @@ def router_rights_set(
                 granted_by=actor,
                 ends_at=ends_at,
             )
+            offered.append(grant)
         elif grant.ends_at != ends_at:
             grant.ends_at = ends_at
             grant.save(update_fields=["ends_at", "updated_at"])
-        _set_scope(grant, scope)
-        _merge(cascade, _cascade(grant, actor=actor, now=now, ip_address=ip_address))
+        set_scope(grant, scope)
+        _merge(cascade, cascade_from(grant, actor=actor, now=now, ip_address=ip_address))
     audit_record(
         actor=actor,
         company=company,
@@ -186,6 +133,16 @@ def router_rights_set(
         },
         ip_address=ip_address,
     )
+    if offered:
+        notices.offered(
+            customer=company,
+            router=router,
+            grants=list(grants_with_scopes(Grant.objects.filter(pk__in=[g.pk for g in offered]))),
+        )
+    if cascade.memberships():
+        notices.closed(
+            customer=company, router=router, reason="narrowed", cascade=cascade, tell=router
+        )
     return cascade
 
 
@@ -200,7 +157,7 @@ def router_rights_withdraw(
 ) -> Cascade:
     """The customer withdraws everything a router received from it, and so everything the router
     handed on from it."""
-    return _close(
+    cascade = _close(
         customer=company,
         router=router,
         actor=actor,
@@ -208,6 +165,10 @@ def router_rights_withdraw(
         kind=AuditKind.ROUTER_RIGHTS_WITHDRAWN,
         ip_address=ip_address,
     )
+    notices.closed(
+        customer=company, router=router, reason="withdrawn", cascade=cascade, tell=router
+    )
+    return cascade
 
 
 # --- The router's side -------------------------------------------------------------------------
@@ -243,6 +204,7 @@ def router_rights_accept(
             after={"customer": customer.name, "rights": codes},
             ip_address=ip_address,
         )
+        notices.answered(customer=customer, router=router, accepted=True)
     return count
 
 
@@ -268,6 +230,7 @@ def router_rights_refuse(
             after={"customer": customer.name, "rights": codes},
             ip_address=ip_address,
         )
+        notices.answered(customer=customer, router=router, accepted=False)
     return count
 
 
@@ -277,7 +240,7 @@ def router_rights_give_up(
 ) -> Cascade:
     """The router gives up everything received from a customer, and what it handed on."""
     _router_admin_or_error(actor=actor, router=router)
-    return _close(
+    cascade = _close(
         customer=customer,
         router=router,
         actor=actor,
@@ -285,6 +248,10 @@ def router_rights_give_up(
         kind=AuditKind.ROUTER_RIGHTS_GIVEN_UP,
         ip_address=ip_address,
     )
+    notices.closed(
+        customer=customer, router=router, reason="given_up", cascade=cascade, tell=customer
+    )
+    return cascade
 
 
 def _close(
@@ -300,9 +267,9 @@ def _close(
     cascade = Cascade()
     codes = []
     for grant in _received(customer=customer, router=router):
-        _revoke(grant, now=now)
+        revoke(grant, now=now)
         codes.append(grant.permission.code)
-        _merge(cascade, _cascade(grant, actor=actor, now=now, ip_address=ip_address))
+        _merge(cascade, cascade_from(grant, actor=actor, now=now, ip_address=ip_address))
     if codes:
         audit_record(
             actor=actor,
@@ -349,7 +316,7 @@ def rights_hand_on(
     now = timezone.now()
     if not scope.accounts:
         if child is not None:
-            _revoke(child, now=now)
+            revoke(child, now=now)
         result = None
     else:
         if child is None:
@@ -360,7 +327,7 @@ def rights_hand_on(
                 parent=parent,
                 granted_by=actor,
             )
-        _set_scope(child, scope)
+        set_scope(child, scope)
         result = child
     audit_record(
         actor=actor,
@@ -393,8 +360,8 @@ def router_rights_end_due(*, now: datetime | None = None) -> int:
     )
     count = 0
     for grant in due:
-        _revoke(grant, now=now)
-        _cascade(grant, actor=None, now=now, ip_address=None)
+        revoke(grant, now=now)
+        cascade = cascade_from(grant, actor=None, now=now, ip_address=None)
         audit_record(
             actor=None,
             company=grant.grantor_company,
@@ -402,5 +369,44 @@ def router_rights_end_due(*, now: datetime | None = None) -> int:
             target=grant.holder_company,
             after={"router": grant.holder_company.name, "permission": grant.permission.code},
         )
+        for tell in (grant.holder_company, grant.grantor_company):
+            notices.closed(
+                customer=grant.grantor_company,
+                router=grant.holder_company,
+                reason="ended",
+                cascade=cascade if tell == grant.holder_company else Cascade(),
+                tell=tell,
+            )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def router_rights_remind(*, now: datetime | None = None, days: int = 14) -> int:
+    """Periodic: both sides are reminded once, `days` before received rights end."""
+    now = now or timezone.now()
+    due = (
+        Grant.objects.received()
+        .filter(
+            status__in=OPEN,
+            ends_at__gt=now,
+            ends_at__lte=now + timedelta(days=days),
+            end_reminded_at__isnull=True,
+        )
+        .select_related("holder_company", "grantor_company")
+        .select_for_update(of=("self",))
+    )
+    told: set[tuple[int, int, str]] = set()
+    count = 0
+    for grant in due:
+        assert grant.holder_company is not None
+        ends_on = date_format(timezone.localtime(grant.ends_at), "SHORT_DATE_FORMAT")
+        key = (grant.grantor_company_id, grant.holder_company_id, ends_on)
+        if key not in told:  # one reminder per customer, router and date
+            notices.ending(
+                customer=grant.grantor_company, router=grant.holder_company, ends_on=ends_on
+            )
+            told.add(key)
+        Grant.objects.filter(pk=grant.pk).update(end_reminded_at=now)
         count += 1
     return count

@@ -30,6 +30,7 @@ from delegation.services import (
     router_rights_end_due,
     router_rights_give_up,
     router_rights_refuse,
+    router_rights_remind,
     router_rights_set,
     router_rights_withdraw,
 )
@@ -323,3 +324,48 @@ def test_any_sequence_keeps_rights_inside_the_chain(w, steps):
             assert set(child.accounts.values_list("pk", flat=True)) <= set(
                 parent.accounts.values_list("pk", flat=True)
             )
+
+
+# --- Who is told ---------------------------------------------------------------------------
+
+
+def _to(mailoutbox) -> list[tuple[str, str]]:
+    return sorted((m.to[0], m.subject) for m in mailoutbox)
+
+
+def test_each_side_is_told_and_people_who_lose_a_right_too(
+    w, mailoutbox, django_capture_on_commit_callbacks
+):
+    a0, a1, _a2 = w["accounts"]
+    with django_capture_on_commit_callbacks(execute=True):
+        _offer(w, [a0, a1])
+    assert [m.to for m in mailoutbox] == [[w["router_admin"].user.email]]
+    assert w["customer"].name in mailoutbox[0].subject
+    assert "/received/" in mailoutbox[0].body and a0.number in mailoutbox[0].body
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _accept(w)
+    assert [m.to for m in mailoutbox] == [[w["boss"].user.email]]
+    assert "accepté" in mailoutbox[0].subject
+    _hand_on(w, [a0])
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        router_rights_withdraw(company=w["customer"], router=w["router"], actor=w["boss"].user)
+    recipients = sorted(m.to[0] for m in mailoutbox)
+    assert recipients == sorted([w["router_admin"].user.email, w["router_user"].user.email])
+    lost = next(m for m in mailoutbox if m.to == [w["router_user"].user.email])
+    assert "Parcels National" in lost.body
+
+
+def test_both_sides_are_reminded_once_before_the_end(
+    w, mailoutbox, django_capture_on_commit_callbacks
+):
+    _offer(w, w["accounts"][:1], ends_at=timezone.now() + timedelta(days=10))
+    _accept(w)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert router_rights_remind() == 1
+        assert router_rights_remind() == 0  # a re-run tells nobody twice
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [w["boss"].user.email, w["router_admin"].user.email]
+    )
