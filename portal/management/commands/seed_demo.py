@@ -196,6 +196,48 @@ COMPANIES = [
     ),
 ]
 
+# The router directory support staff keep (bpost lists hundreds): about forty demo entries.
+ROUTER_DIRECTORY_CITIES = [
+    "Aalst",
+    "Antwerpen",
+    "Arlon",
+    "Ath",
+    "Bastogne",
+    "Beringen",
+    "Binche",
+    "Brugge",
+    "Charleroi",
+    "Ciney",
+    "Dinant",
+    "Eupen",
+    "Genk",
+    "Geel",
+    "Gembloux",
+    "Hasselt",
+    "Huy",
+    "Ieper",
+    "Kortrijk",
+    "La Louvière",
+    "Leuven",
+    "Liège",
+    "Lier",
+    "Marche-en-Famenne",
+    "Mechelen",
+    "Mons",
+    "Mouscron",
+    "Nivelles",
+    "Oostende",
+    "Ottignies",
+    "Roeselare",
+    "Sint-Niklaas",
+    "Soignies",
+    "Spa",
+    "Tournai",
+    "Turnhout",
+    "Verviers",
+    "Waterloo",
+]
+
 # username: (civility, first name, last name, e-mail, language, country, function, tag)
 PEOPLE = {
     "admin.lambert": ("mrs", "Claire", "Lambert", "claire.lambert@lambert.example", "fr", "BE",
@@ -218,6 +260,8 @@ PEOPLE = {
                      "Shipping manager", ""),
     "esecure.nordic": ("mrs", "Elise", "Janssens", "elise.janssens@nordicparts.example", "fr",
                        "BE", "Responsable sécurité des envois", ""),
+    "user.routage": ("mrs", "Inès", "Haddad", "ines.haddad@routage.example", "fr", "BE",
+                     "Opératrice de dépôt", ""),
     "admin.routage": ("mr", "Thomas", "Lejeune", "thomas.lejeune@routage.example", "fr", "BE",
                       "Chef de production", ""),
     "support": ("mrs", "Nadia", "Benali", "support@sesame.example", "fr", "BE",
@@ -761,9 +805,22 @@ class Seeder:
         )
 
     def routage(self) -> None:
-        """A router company with its administrator, and rights Lambert gave it on e-Masspost."""
+        """A router company with its administrator and a user, rights Lambert gave it on
+        e-Masspost (accepted), one of them handed on to the user; and a directory of routers."""
+        for number, city in enumerate(ROUTER_DIRECTORY_CITIES, start=1):
+            upsert(
+                Company,
+                {"name": f"Routeur {city}"},
+                address=f"Rue du Dépôt {number}",
+                postcode=f"{1000 + number * 37}",
+                city=city,
+                country="BE",
+                is_router=True,
+                is_active=True,
+            )
         router = self.companies["Routage Express SPRL"]
         self.admin("admin.routage", router.name, [])
+        user = self.membership("user.routage", router.name)
         lambert = self.companies["Imprimerie Lambert SA"]
         emasspost = self.applications["emasspost"]
         for code in ("create", "deposit-declaration"):
@@ -786,6 +843,23 @@ class Seeder:
                 products=["lettre", "imprime"],
                 service_types=None,
             )
+            if code == "create":  # handed on to the router's user, within what was received
+                child = upsert(
+                    Grant,
+                    {"membership": user, "permission": grant.permission, "parent": grant},
+                    grantor_company=router,
+                    status=GrantStatus.ACTIVE,
+                    granted_by=self.users["admin.routage"],
+                )
+                self.set_scopes(
+                    child,
+                    emasspost,
+                    lambert,
+                    accounts=["999009"],
+                    billing_addresses=["Imprimerie Lambert - Siège"],
+                    products=["lettre"],
+                    service_types=None,
+                )
 
 
 def sender_upsert(
