@@ -1,10 +1,181 @@
-"""Forms of the delegation app: they check shape; the services check the rules."""
+"""Forms of the provider pages. Forms check shape; the services check the rules.
+
+The rights part works as the rights editor of « Mes utilisateurs » (scope items, then rights;
+every ticked right gets the ticked items; what the administrator does not hold is greyed with
+the reason), one block per application, each with its own prefix so that they share one page.
+"""
 
 import datetime
+from typing import cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import SCOPE_DIMENSIONS, Ceiling, Scope
+from accounts.selectors import RightsChoices, union_scope
+
+SCOPE_LEGENDS = {
+    "accounts": _("Comptes clients"),
+    "billing_addresses": _("Adresses de facturation"),
+    "products": _("Produits"),
+    "service_types": _("Types de bordereaux"),
+}
+SCOPE_GREYED = {
+    "accounts": _("Vous ne détenez aucun droit %(application)s sur ce compte."),
+    "billing_addresses": _("Vous ne détenez aucun droit %(application)s sur cette adresse."),
+    "products": _("Vous ne détenez aucun droit %(application)s pour ce produit."),
+    "service_types": _("Vous ne détenez aucun droit %(application)s pour ce type de bordereau."),
+}
+UNKNOWN_CHOICE = _("Choix inconnu ou hors de votre société : %(value)s.")
+
+
+class ProviderOfferForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail du prestataire"),
+        max_length=254,
+        help_text=_(
+            "Le prestataire accepte avec le login de cette adresse, créé par sa propre société."
+        ),
+    )
+    remark = forms.CharField(label=_("Remarque (facultatif)"), max_length=255, required=False)
+    ends_at = forms.DateField(
+        label=_("Fin de l'accès (facultatif)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Vide : sans fin. Vous pouvez le retirer à tout moment."),
+    )
+
+    def clean_ends_at(self):
+        value = self.cleaned_data.get("ends_at")
+        if value is not None and value <= timezone.localdate():
+            raise forms.ValidationError(gettext("Choisissez une date dans le futur."))
+        return value
+
+
+def _dimensions(choices: RightsChoices) -> list[str]:
+    app = choices.application
+    flags = {
+        "accounts": app.uses_accounts,
+        "billing_addresses": app.uses_billing_addresses,
+        "products": app.uses_products,
+        "service_types": app.uses_service_types,
+    }
+    return [dim for dim in SCOPE_DIMENSIONS if flags[dim]]
+
+
+class ProviderRightsForm(forms.Form):
+    """One application's rights offered to a provider, prefixed by the application's code."""
+
+    permissions = forms.TypedMultipleChoiceField(
+        label=_("Droits"),
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": UNKNOWN_CHOICE},
+    )
+
+    def __init__(self, data=None, *, choices: RightsChoices, ceiling: Ceiling):
+        super().__init__(data, prefix=choices.application.code)
+        self.choices = choices
+        self.ceiling = ceiling
+        self.application = choices.application
+        self.dimensions = _dimensions(choices)
+        field = cast(forms.TypedMultipleChoiceField, self.fields["permissions"])
+        field.choices = [(p.pk, p.label) for p in choices.permissions]
+        for dim in self.dimensions:
+            self.fields[dim] = forms.TypedMultipleChoiceField(
+                label=SCOPE_LEGENDS[dim],
+                coerce=int,
+                required=False,
+                choices=[(item.pk, str(item)) for item in choices.items(dim)],
+                error_messages={"invalid_choice": UNKNOWN_CHOICE},
+            )
+        self.actor_scope = union_scope(
+            {p.pk: ceiling.scope_of(p) for p in choices.permissions if ceiling.holds(p)}
+        )
+        self.actor_holds = ceiling.unlimited or any(ceiling.holds(p) for p in choices.permissions)
+
+    def rights(self) -> dict:
+        """Every ticked right on every ticked item; the service checks the ceiling."""
+        wanted = set(self.cleaned_data["permissions"])
+        scope = Scope.of(**{dim: self.cleaned_data.get(dim, []) for dim in self.dimensions})
+        return {p: scope for p in self.choices.permissions if p.pk in wanted}
+
+    def _selected(self, name: str) -> set[int]:
+        if not self.is_bound:
+            return set()
+        data = self.data
+        key = self.add_prefix(name)
+        raw = data.getlist(key) if isinstance(data, QueryDict) else data.get(key, [])
+        values = set()
+        for value in raw:
+            try:
+                values.add(int(value))
+            except (TypeError, ValueError):
+                continue
+        return values
+
+    def permission_rows(self) -> list[dict]:
+        selected = self._selected("permissions")
+        rows = []
+        for p in self.choices.permissions:
+            holds = self.ceiling.holds(p)
+            rows.append(
+                {
+                    "id": p.pk,
+                    "html_id": f"{self.prefix}-perm-{p.pk}",
+                    "label": p.label,
+                    "description": p.description,
+                    "checked": holds and p.pk in selected,
+                    "disabled": not holds,
+                    "reason": "" if holds else self.ceiling.can_grant(p, Scope()).reason,
+                }
+            )
+        return rows
+
+    def scope_sections(self) -> list[dict]:
+        sections = []
+        label = self.application.label
+        for dim in self.dimensions:
+            selected = self._selected(dim)
+            items = []
+            for item in self.choices.items(dim):
+                greyed = not self.ceiling.unlimited and item.pk not in getattr(
+                    self.actor_scope, dim
+                )
+                items.append(
+                    {
+                        "id": item.pk,
+                        "html_id": f"{self.prefix}-{dim}-{item.pk}",
+                        "label": _item_label(dim, item),
+                        "checked": not greyed and item.pk in selected,
+                        "disabled": greyed,
+                        "reason": SCOPE_GREYED[dim] % {"application": label} if greyed else "",
+                    }
+                )
+            sections.append(
+                {
+                    "name": self.add_prefix(dim),
+                    "legend": SCOPE_LEGENDS[dim],
+                    "items": items,
+                    "html_id": f"{self.prefix}-{dim}",
+                }
+            )
+        return sections
+
+    @property
+    def permissions_name(self) -> str:
+        return self.add_prefix("permissions")
+
+
+def _item_label(dim: str, item) -> str:
+    if dim == "accounts":
+        return f"{item.number} — {item.name}" if item.name else item.number
+    if dim == "billing_addresses":
+        return f"{item.name} — {item.address}, {item.postcode} {item.city}"
+    return item.label
 
 
 class RouterEndForm(forms.Form):

@@ -375,3 +375,106 @@ def send_rights_lost(
             "lines": lines,
         },
     )
+
+
+# --- Providers ------------------------------------------------------------------------------------
+
+
+def send_provider_access_offered(
+    *,
+    recipient: str,
+    language: str,
+    company_name: str,
+    offered_by: str,
+    remark: str,
+    lines: list[dict],
+    link_url: str,
+    valid_days: int,
+    user=None,
+) -> OutboundEmail:
+    """To the address offered provider access: who asks, for which company, which rights, and a
+    single-use link to accept or refuse (the same text whether a login has this address)."""
+    return email_queue(
+        kind="provider_access_offered",
+        recipient=recipient,
+        language=language,
+        user=user,
+        context={
+            "company_name": company_name,
+            "offered_by": offered_by,
+            "remark": remark,
+            "lines": lines,
+            "link_url": link_url,
+            "valid_days": valid_days,
+        },
+    )
+
+
+def send_provider_access_answered(
+    *, user, provider_name: str, provider_email: str, company_name: str, accepted: bool, url: str
+) -> OutboundEmail:
+    """To an administrator of the mandant: the provider accepted, or refused."""
+    return email_queue(
+        kind="provider_access_accepted" if accepted else "provider_access_refused",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": user.display_name,
+            "provider_name": provider_name,
+            "provider_email": provider_email,
+            "company_name": company_name,
+            "url": url,
+        },
+    )
+
+
+def send_provider_access_withdrawn(
+    *, recipient: str, language: str, company_name: str, was_active: bool, user=None
+) -> OutboundEmail:
+    """To the provider: the mandant withdrew the access (offered or active)."""
+    return email_queue(
+        kind="provider_access_withdrawn",
+        recipient=recipient,
+        language=language,
+        user=user,
+        context={"company_name": company_name, "was_active": was_active},
+    )
+
+
+def send_provider_access_given_up(
+    *, user, provider_name: str, provider_email: str, company_name: str, url: str
+) -> OutboundEmail:
+    """To an administrator of the mandant: the provider gave the access up."""
+    return email_queue(
+        kind="provider_access_given_up",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": user.display_name,
+            "provider_name": provider_name,
+            "provider_email": provider_email,
+            "company_name": company_name,
+            "url": url,
+        },
+    )
+
+
+def send_provider_access_expired(
+    *, user, provider_email: str, company_name: str, valid_days: int, url: str
+) -> OutboundEmail:
+    """To the administrator who offered it: nobody answered in time."""
+    return email_queue(
+        kind="provider_access_expired",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": user.display_name,
+            "provider_email": provider_email,
+            "company_name": company_name,
+            "valid_days": valid_days,
+            "url": url,
+        },
+    )

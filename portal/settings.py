@@ -221,6 +221,10 @@ CELERY_BEAT_SCHEDULE = {
     "esecure-expire-requests": {"task": "approvals.tasks.requests_expire", "schedule": 3600.0},
     "router-rights-end": {"task": "delegation.tasks.router_rights_end_due", "schedule": 3600.0},
     "router-rights-remind": {"task": "delegation.tasks.router_rights_remind", "schedule": 3600.0},
+    "provider-access-expire": {
+        "task": "delegation.tasks.provider_accesses_expire",
+        "schedule": 3600.0,
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -264,5 +268,9 @@ INVITATION_VALID_HOURS = env.int("INVITATION_VALID_HOURS", default=48)
 # eSecure: e-mailed decision links and pending access requests expire after these many days.
 ESECURE_LINK_EXPIRY_DAYS = env.int("ESECURE_LINK_EXPIRY_DAYS", default=14)
 ESECURE_REQUEST_EXPIRY_DAYS = env.int("ESECURE_REQUEST_EXPIRY_DAYS", default=30)
+# Provider access (Swiss Post): an offer waits this many days for an answer, then expires; an
+# administrator may offer provider access to this many addresses per hour.
+PROVIDER_ACCESS_VALID_DAYS = env.int("PROVIDER_ACCESS_VALID_DAYS", default=30)
+PROVIDER_OFFERS_PER_HOUR = env.int("PROVIDER_OFFERS_PER_HOUR", default=20)
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@sesame.example")
 SUPPORT_PHONE = env.str("SUPPORT_PHONE", default="+32 2 201 11 11")

@@ -21,6 +21,7 @@ AUDIT_FAMILIES = {
     "rights": (_("Droits"), _("Tous les événements de droits")),
     "advanced": (_("Utilisateurs avancés"), _("Tous les événements d'utilisateurs avancés")),
     "company": (_("Sociétés"), _("Tous les événements de sociétés")),
+    "provider": (_("Prestataires"), _("Tous les événements de prestataires")),
     "esecure": (_("eSecure"), _("Tous les événements eSecure")),
     "router": (_("Routeurs"), _("Tous les événements de routeurs")),
     "import": (_("Imports"), _("Tous les événements d'imports")),

@@ -58,6 +58,12 @@ class AuditKind(models.TextChoices):
     IMPORT_FINISHED = "import.finished", _("Import de fichier terminé")
     IMPORT_PERSON_CREATED = "import.person_created", _("Personne créée par import")
     IMPORT_PERSON_CHANGED = "import.person_changed", _("Personne modifiée par import")
+    PROVIDER_OFFERED = "provider.offered", _("Accès prestataire proposé")
+    PROVIDER_ACCEPTED = "provider.accepted", _("Accès prestataire accepté")
+    PROVIDER_REFUSED = "provider.refused", _("Accès prestataire refusé")
+    PROVIDER_WITHDRAWN = "provider.withdrawn", _("Accès prestataire retiré")
+    PROVIDER_GIVEN_UP = "provider.given_up", _("Accès prestataire abandonné")
+    PROVIDER_EXPIRED = "provider.expired", _("Accès prestataire expiré sans réponse")
     ESECURE_ACCOUNT_ENABLED = "esecure.account_enabled", _("Numéro de compte mis sous eSecure")
     ESECURE_ACCOUNT_ACTIVATED = "esecure.account_activated", _("Protection eSecure activée")
     ESECURE_ACCOUNT_DEACTIVATED = (

@@ -83,7 +83,10 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(company=company)
 
     def admins(self):
-        return self.filter(Q(can_manage_users=True) | Q(can_manage_admins=True))
+        """Administrators; a provider never is one, whatever its flags (SPEC C4)."""
+        return self.filter(Q(can_manage_users=True) | Q(can_manage_admins=True)).exclude(
+            kind=MembershipKind.PROVIDER
+        )
 
 
 class Membership(models.Model):
@@ -138,6 +141,10 @@ class Membership(models.Model):
 
     @property
     def is_admin(self) -> bool:
+        """Manages the company's users. A provider acting for the company never does (SPEC C4:
+        never user management), even if a flag was set by hand."""
+        if self.kind == MembershipKind.PROVIDER:
+            return False
         return self.can_manage_users or self.can_manage_admins
 
     @property

@@ -7,6 +7,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import (
@@ -23,7 +25,7 @@ from accounts.models import (
     Permission,
     User,
 )
-from accounts.permissions import api_key_authenticate
+from accounts.permissions import api_key_authenticate, holdings_for
 from approvals.models import (
     AccessRequest,
     AuthorizedDomain,
@@ -37,6 +39,7 @@ from approvals.models import (
     UsageRecord,
 )
 from approvals.services.checks import sender_check
+from delegation.models import ProviderAccess, ProviderAccessStatus
 from portal.management.commands.seed_demo import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +59,7 @@ COUNTED = [
     AuthorizedDomain,
     AccessRequest,
     UsageRecord,
+    ProviderAccess,
 ]
 DEMO_KEY = "ses_demo-0123456789abcdefghij"
 
@@ -146,6 +150,35 @@ def test_seed_demo_provider_acts_for_two_companies():
         "LogiServ Partner GmbH": MembershipKind.EMPLOYEE,
         "Helvetia Uhren AG": MembershipKind.PROVIDER,
     }
+
+
+def test_seed_demo_helvetia_has_an_active_and_a_pending_provider_access():
+    _seed()
+    accesses = dict(
+        ProviderAccess.objects.filter(company__name="Helvetia Uhren AG").values_list(
+            "email", "status"
+        )
+    )
+    assert accesses == {
+        "anna.keller@logiserv.example": ProviderAccessStatus.ACTIVE,
+        "marco.brunner@logiserv.example": ProviderAccessStatus.PENDING,
+    }
+    pending = ProviderAccess.objects.get(status=ProviderAccessStatus.PENDING)
+    assert pending.expires_at > timezone.now()
+    assert not Membership.objects.filter(
+        user__username="user.logiserv", company__name="Helvetia Uhren AG"
+    ).exists()
+    # user.logiserv accepts it from his own page and then holds the two rights on 40001235.
+    marco = User.objects.get(username="user.logiserv")
+    client = Client()
+    client.force_login(marco)
+    client.post(reverse("delegation:provider-answer", args=[pending.pk]), {"action": "accept"})
+    membership = Membership.objects.get(user=marco, company__name="Helvetia Uhren AG")
+    assert membership.kind == MembershipKind.PROVIDER
+    assert [
+        sorted(a.number for a in holding.accounts)
+        for holding in holdings_for(membership=membership)
+    ] == [["40001235"], ["40001235"]]
 
 
 def test_seed_demo_advanced_user_carries_tag_and_links_to_two_companies():

@@ -44,6 +44,8 @@ from approvals.models import (
     UsageRecord,
 )
 from common.apikeys import KEY_PREFIX, PREFIX_LENGTH, api_key_digest
+from common.links import new_link_key
+from delegation.models import ProviderAccess, ProviderAccessStatus
 
 DEFAULT_PASSWORD = "Sesame-demo-2026!"
 SITE_URL = "http://127.0.0.1:8000"
@@ -256,6 +258,8 @@ PEOPLE = {
                        "Leiter Logistik", ""),
     "admin.logiserv": ("mrs", "Anna", "Keller", "anna.keller@logiserv.example", "de", "CH",
                        "Account Manager", ""),
+    "user.logiserv": ("mr", "Marco", "Brunner", "marco.brunner@logiserv.example", "de", "CH",
+                      "Disponent", ""),
     "admin.nordic": ("mr", "Jan", "Peeters", "jan.peeters@nordic.example", "nl", "BE",
                      "Shipping manager", ""),
     "esecure.nordic": ("mrs", "Elise", "Janssens", "elise.janssens@nordicparts.example", "fr",
@@ -372,6 +376,10 @@ class Command(BaseCommand):
         write(
             "« admin.logiserv » et « avance.martin » agissent pour deux sociétés : "
             "ils en choisissent une après la connexion."
+        )
+        write(
+            "« user.logiserv » a un accès prestataire de Helvetia Uhren AG en attente : "
+            "il l'accepte dans « Mon compte » › « Mes accès prestataire »."
         )
         write("« ancien.lambert » est désactivé et ne peut pas se connecter.")
 
@@ -669,6 +677,58 @@ class Seeder:
             accounts=["40001234"],
             granted_by=admin.user,
         )
+        self.provider_accesses(admin.user, provider)
+
+    def provider_accesses(self, admin: User, provider: Membership) -> None:
+        """admin.logiserv's access, accepted; one offered to user.logiserv, still pending (he
+        accepts it from « Mes accès prestataire »). Kept as they are on a second run."""
+        company = provider.company
+        orders = self.applications["swisspost-online-services"].permissions.get(
+            code="contract-orders"
+        )
+        invoices = self.applications["swisspost-online-services"].permissions.get(
+            code="consult-invoices"
+        )
+        versand = CustomerAccount.objects.get(number="40001234")
+        service = CustomerAccount.objects.get(number="40001235")
+        now = timezone.now()
+        if not ProviderAccess.objects.filter(company=company, membership=provider).exists():
+            ProviderAccess.objects.create(
+                company=company,
+                email=provider.user.email.lower(),
+                remark=provider.remark,
+                requested_rights={str(orders.pk): {"accounts": [versand.pk]}},
+                status=ProviderAccessStatus.ACTIVE,
+                created_by=admin,
+                created_at=now - timedelta(days=40),
+                decided_at=now - timedelta(days=39),
+                used_at=now - timedelta(days=39),
+                expires_at=now - timedelta(days=10),
+                key_hash=new_link_key()[1],  # the key itself was never kept
+                user=provider.user,
+                membership=provider,
+            )
+        self.membership("user.logiserv", "LogiServ Partner GmbH")
+        marco = self.users["user.logiserv"]
+        answered = ProviderAccess.objects.filter(
+            company=company,
+            email=marco.email,
+            status__in=[ProviderAccessStatus.PENDING, ProviderAccessStatus.ACTIVE],
+        )
+        if not answered.exists():
+            ProviderAccess.objects.create(
+                company=company,
+                email=marco.email,
+                remark="Disposition : commandes et factures du débiteur Service.",
+                requested_rights={
+                    str(orders.pk): {"accounts": [service.pk]},
+                    str(invoices.pk): {"accounts": [service.pk]},
+                },
+                created_by=admin,
+                created_at=now - timedelta(days=2),
+                expires_at=now + timedelta(days=28),
+                key_hash=new_link_key()[1],
+            )
 
     def nordic(self) -> None:
         self.admin("admin.nordic", "Nordic Parts NV", DHL_APPS)

@@ -1,0 +1,315 @@
+"""Provider access pages (Swiss Post): the mandant's administrators offer, list and withdraw;
+the provider answers from the e-mailed link or from « Mes accès prestataire », and gives up.
+
+The e-mailed link only shows the offer on GET and HEAD (mail scanners open links); only a POST
+from that page, by the signed-in login of the address, answers it."""
+
+from datetime import datetime, time
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import selectors as account_selectors
+from accounts.permissions import Ceiling, admin_required
+from accounts.services import client_ip
+from common.links import ClosedLinkWords, LinkState, render_closed_link
+from common.views import service_messages
+
+from . import selectors, services
+from .forms import ProviderOfferForm, ProviderRightsForm
+from .models import ProviderAccess, ProviderAccessStatus
+
+PAGE_SIZE = 25
+ENDABLE = (ProviderAccessStatus.PENDING, ProviderAccessStatus.ACTIVE)
+
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+# --- The mandant's administrators --------------------------------------------------------------
+
+
+@admin_required
+def provider_list(request):
+    accesses = selectors.provider_access_list(company=request.company)
+    page = Paginator(accesses, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "access": access,
+            "companies": selectors.provider_company_names(access),
+            "may_withdraw": access.status in ENDABLE,
+        }
+        for access in page.object_list
+    ]
+    return render(request, "delegation/providers/list.html", {"page_obj": page, "rows": rows})
+
+
+def _rights_forms(request, ceiling) -> list[ProviderRightsForm]:
+    data = request.POST if request.method == "POST" else None
+    return [
+        ProviderRightsForm(
+            data,
+            choices=account_selectors.rights_choices(company=request.company, application=app),
+            ceiling=ceiling,
+        )
+        for app in account_selectors.enabled_application_list(company=request.company)
+    ]
+
+
+@admin_required
+def provider_add(request):
+    """E-mail, remark, then the rights per application under the administrator's ceiling. The
+    answer is the same whether a login has the address or not."""
+    ceiling = Ceiling.for_request(request)
+    form = ProviderOfferForm(request.POST or None)
+    rights_forms = _rights_forms(request, ceiling)
+    errors: list[str] = []
+    if request.method == "POST":
+        checked = [form.is_valid()] + [rf.is_valid() for rf in rights_forms]  # every form
+        valid = all(checked)
+        errors = [str(e) for rf in rights_forms for field in rf.errors.values() for e in field]
+        if valid and not errors:
+            rights = {p: s for rf in rights_forms for p, s in rf.rights().items()}
+            ends_at = form.cleaned_data.get("ends_at")
+            try:
+                services.provider_access_offer(
+                    company=request.company,
+                    email=form.cleaned_data["email"],
+                    remark=form.cleaned_data["remark"],
+                    rights=rights,
+                    actor=request.user,
+                    ip_address=client_ip(request),
+                    ends_at=timezone.make_aware(datetime.combine(ends_at, time.min))
+                    if ends_at
+                    else None,
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    form.add_error(None, error)
+                else:
+                    errors = list(error.messages)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Demande envoyée à %(email)s. L'accès sera actif quand le prestataire "
+                        "l'aura accepté avec le login de cette adresse."
+                    )
+                    % {"email": form.cleaned_data["email"].strip().lower()},
+                )
+                return redirect("delegation:provider-list")
+    return render(
+        request,
+        "delegation/providers/add.html",
+        {"form": form, "rights_forms": rights_forms, "errors": errors},
+    )
+
+
+@require_POST
+@admin_required
+def provider_withdraw(request, pk: int):
+    access = selectors.provider_access_get(company=request.company, pk=pk)
+    if access is None:
+        raise Http404
+    try:
+        services.provider_access_withdraw(
+            access=access, actor=request.user, ip_address=client_ip(request)
+        )
+    except ValidationError as error:
+        service_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("Accès prestataire de %(email)s retiré ; la personne en est informée.")
+            % {"email": access.email},
+        )
+    return redirect("delegation:provider-list")
+
+
+# --- The provider ------------------------------------------------------------------------------
+
+
+def _offer_details(access: ProviderAccess) -> list[tuple[str, str]]:
+    rows = [
+        (_("Société (mandant)"), access.company.name),
+        (_("Proposé par"), access.created_by.display_name if access.created_by else "—"),
+        (_("Proposé le"), _when(access.created_at)),
+    ]
+    if access.remark:
+        rows.append((_("Remarque"), access.remark))
+    if access.ends_at:
+        rows.append((_("Prend fin le"), _when(access.ends_at)))
+    return rows
+
+
+@login_required
+def provider_list_mine(request):
+    rows = [
+        {
+            "access": access,
+            "lines": selectors.rights_lines(access.requested_rights),
+            "pending": access.status == ProviderAccessStatus.PENDING,
+            "active": access.status == ProviderAccessStatus.ACTIVE,
+        }
+        for access in selectors.provider_access_list_for_person(user=request.user)
+    ]
+    return render(request, "delegation/providers/mine.html", {"rows": rows})
+
+
+def _answer(request, access: ProviderAccess, action: str) -> bool:
+    """Accepts or refuses for the signed-in person; says what happened in the next page."""
+    try:
+        if action == "accept":
+            services.provider_access_accept(
+                access=access, user=request.user, ip_address=client_ip(request)
+            )
+        else:
+            services.provider_access_refuse(
+                access=access, user=request.user, ip_address=client_ip(request)
+            )
+    except ValidationError as error:
+        service_messages(request, error)
+        return False
+    if action == "accept":
+        messages.success(
+            request,
+            _(
+                "Accès prestataire accepté : choisissez %(company)s à la connexion ou depuis "
+                "l'en-tête pour agir pour elle."
+            )
+            % {"company": access.company.name},
+        )
+    else:
+        messages.success(
+            request,
+            _("Accès prestataire refusé ; %(company)s en est informée.")
+            % {"company": access.company.name},
+        )
+    return True
+
+
+@require_POST
+@login_required
+def provider_answer(request, pk: int):
+    access = selectors.provider_access_for_person_get(user=request.user, pk=pk)
+    if access is None:
+        raise Http404
+    _answer(request, access, "accept" if request.POST.get("action") == "accept" else "refuse")
+    return redirect("delegation:provider-list-mine")
+
+
+@require_POST
+@login_required
+def provider_give_up(request, pk: int):
+    access = selectors.provider_access_for_person_get(user=request.user, pk=pk)
+    if access is None:
+        raise Http404
+    try:
+        services.provider_access_give_up(
+            access=access, user=request.user, ip_address=client_ip(request)
+        )
+    except ValidationError as error:
+        service_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("Vous n'êtes plus prestataire de %(company)s ; elle en est informée.")
+            % {"company": access.company.name},
+        )
+    return redirect("delegation:provider-list-mine")
+
+
+# --- The e-mailed link (public) ----------------------------------------------------------------
+
+
+def _closed_words(state: str, access: ProviderAccess | None) -> ClosedLinkWords:
+    """Unknown and expired links say nothing about the offer (they may have leaked)."""
+    if state == LinkState.USED and access is not None:
+        return ClosedLinkWords(
+            title=_("Demande déjà traitée"),
+            paragraphs=[
+                _(
+                    "Une réponse a déjà été donnée à cette demande d'accès prestataire : ce lien "
+                    "ne sert qu'une fois. Vos accès prestataire sont dans « Mes accès "
+                    "prestataire »."
+                )
+            ],
+            action_label=_("Mes accès prestataire"),
+            action_url=reverse("delegation:provider-list-mine"),
+        )
+    if state == selectors.WITHDRAWN and access is not None:
+        return ClosedLinkWords(
+            title=_("Demande retirée"),
+            paragraphs=[
+                _("%(company)s a retiré cette demande d'accès prestataire : ce lien ne sert plus.")
+                % {"company": access.company.name}
+            ],
+        )
+    if state == LinkState.EXPIRED:
+        return ClosedLinkWords(
+            title=_("Demande expirée"),
+            paragraphs=[
+                _(
+                    "Cette demande d'accès prestataire a expiré sans réponse. Si vous souhaitez "
+                    "toujours cet accès, demandez à la société de vous le proposer à nouveau."
+                )
+            ],
+        )
+    return ClosedLinkWords(
+        title=_("Lien inconnu"),
+        paragraphs=[
+            _("Ce lien n'existe pas. Vérifiez qu'il a été copié en entier depuis l'e-mail reçu.")
+        ],
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def provider_link(request, key: str):
+    found = selectors.provider_access_lookup(key=key)
+    access = found.link
+    if access is None or not found.is_open:
+        return render_closed_link(
+            request, state=found.state, words=_closed_words(found.state, access)
+        )
+    signed_in = request.user.is_authenticated
+    if request.method == "POST":
+        if not signed_in:
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
+        action = "accept" if request.POST.get("action") == "accept" else "refuse"
+        if _answer(request, access, action):
+            return redirect("delegation:provider-list-mine")
+        return redirect(request.path)
+    accept_errors = (
+        services.provider_accept_errors(access=access, user=request.user) if signed_in else []
+    )
+    refuse_errors = (
+        services.provider_answer_errors(access=access, user=request.user) if signed_in else []
+    )
+    response = render(
+        request,
+        "delegation/providers/link.html",
+        {
+            "access": access,
+            "details": _offer_details(access),
+            "lines": selectors.rights_lines(access.requested_rights),
+            "signed_in": signed_in,
+            "may_accept": signed_in and not accept_errors,
+            "may_refuse": signed_in and not refuse_errors,
+            "problems": refuse_errors or accept_errors,
+            "sign_in_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
