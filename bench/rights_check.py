@@ -449,8 +449,10 @@ def main() -> None:
     log = Path(tempfile.gettempdir()) / "sesame-bench-gunicorn.log"
     server = start_gunicorn(env, port=port, workers=args.workers, log=log)
     try:
+        call_over_http(key, warmup, port=port)  # warms both workers up for the floor too
+        floor_started = time.perf_counter()
         floor = health_floor(port=port, calls=200)
-        call_over_http(key, warmup, port=port)
+        floor_elapsed = time.perf_counter() - floor_started
         http_started = time.perf_counter()
         latencies = call_over_http(key, measured, port=port)
         http_elapsed = time.perf_counter() - http_started
@@ -481,6 +483,14 @@ def main() -> None:
     print(
         f"{'(GET /health/, no DB)':<26}{len(floor):>7}{percentile(floor, 50):>9.2f}"
         f"{percentile(floor, 95):>9.2f}{percentile(floor, 99):>9.2f}{'0':>14}"
+    )
+    every = [v for values in latencies.values() for v in values]
+    check_rate, floor_rate = len(measured) / http_elapsed, len(floor) / floor_elapsed
+    print(
+        f"ratio to the floor (GET /health/, same server, same run): "
+        f"p50 {percentile(every, 50) / percentile(floor, 50):.2f}×, "
+        f"throughput {check_rate / floor_rate:.3f}× "
+        f"({check_rate:.0f} vs {floor_rate:.0f} calls/s, one at a time)"
     )
     print()
     print("queries/call: SQL statements per call in-process, API-key authentication included")

@@ -66,6 +66,7 @@ EXPECTED = {
 }
 DEFAULT_MIX = "approved=70,domain=15,rejected=10,new=5"
 TARGET_NOTE = "(issue 4's target: p99 ≤ 20 ms at 300 rps)"
+FLOOR_CALLS = 500  # GET /health/ one at a time, on each server, just before the measured run
 
 
 def parse_args() -> argparse.Namespace:
@@ -359,6 +360,8 @@ def build_data(
     carrier_account = CustomerAccount.objects.create(
         company=carrier, number="969999999", name="Carrier"
     )
+    # a right counts only on an account where its application is enabled (one rights engine)
+    AccountApplication.objects.create(account=carrier_account, application=dhl)
     technical = User.objects.create(
         username="bench.dhl.shipping.app",
         email="dhl.shipping.app@bench.example",
@@ -588,6 +591,21 @@ def start_gunicorn(
         time.sleep(0.2)
     stop_process(process)
     raise SystemExit(f"gunicorn did not answer within 30 s; see {log}")
+
+
+def health_floor(*, port: int, calls: int) -> tuple[list[float], float]:
+    """Latency (ms) of GET /health/ (no database, no authentication), one call at a time on a new
+    connection each (as the sync workers close them): the server's own floor. And the elapsed s."""
+    out = []
+    started = time.perf_counter()
+    for _ in range(calls):
+        began = time.perf_counter()
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(HEALTH_REQUEST)
+            while sock.recv(65536):
+                pass
+        out.append((time.perf_counter() - began) * 1000)
+    return out, time.perf_counter() - started
 
 
 def start_celery(env: dict[str, str], *, log: Path) -> subprocess.Popen:
@@ -877,6 +895,8 @@ class RunReport:
     celery_cpu: float  # the Celery worker, when there is one
     machine_busy: float  # share of the machine's CPUs busy during the run (0..1)
     busy_before: float  # share busy just before the run (other jobs)
+    floor: list[float]  # ms of GET /health/, one at a time, on the same server just before
+    floor_cpu: float  # gunicorn workers' CPU seconds during those calls
 
     def print(self) -> None:
         ok = [r for r in self.results if r.status == 200]
@@ -937,9 +957,21 @@ class RunReport:
                 print(latency_row(f"  {kind}", by_kind[kind], f"→ {EXPECTED[kind]}"))
         if errors:
             print(latency_row("errors (not 200)", [r.latency for r in errors]))
+        print(latency_row("(GET /health/) floor", self.floor, "one at a time, no DB, no auth"))
+        if ok:
+            floor_p50 = percentile(self.floor, 50)
+            floor_cpu = self.floor_cpu / len(self.floor) * 1000
+            print(
+                "ratio to the floor (GET /health/, same server, same run): "
+                f"p50 service time {percentile([r.service for r in ok], 50) / floor_p50:.2f}×, "
+                f"p50 from due time {percentile([r.latency for r in ok], 50) / floor_p50:.2f}×; "
+                f"gunicorn CPU per answer {self.server_cpu / len(ok) * 1000 / floor_cpu:.2f}× "
+                f"({floor_cpu:.2f} ms per /health/)"
+            )
 
     def summary(self) -> tuple:
         ok = [r.latency for r in self.results if r.status == 200]
+        service = [r.service for r in self.results if r.status == 200]
         return (
             str(self.setup),
             self.rate,
@@ -949,6 +981,7 @@ class RunReport:
             percentile(ok, 95),
             percentile(ok, 99),
             max(ok) if ok else float("nan"),
+            percentile(service, 50) / percentile(self.floor, 50),
         )
 
 
@@ -976,6 +1009,12 @@ def bench_server(
         if warmup:
             run_load(warmup, port=args.port, rate=rate, key=key, connections=args.connections)
         quiet = wait_quiet(args.quiet_wait)
+        floor_sampler = CpuSampler(
+            gunicorn=server.pid, celery=None, database_url=args.database_url, redis_url=""
+        )
+        floor_sampler.start()
+        floor, _ = health_floor(port=args.port, calls=FLOOR_CALLS)
+        floor_cpu = floor_sampler.stop()["gunicorn"]
         sampler = CpuSampler(
             gunicorn=server.pid,
             celery=celery.pid if celery else None,
@@ -1007,6 +1046,8 @@ def bench_server(
         celery_cpu=used["celery"],
         machine_busy=(busy_after - busy_before) / max(1, total_after - total_before),
         busy_before=quiet,
+        floor=floor,
+        floor_cpu=floor_cpu,
     )
 
 
@@ -1137,14 +1178,14 @@ def main() -> None:
         print()
         header = (
             f"{'server':<16}{'target':>8}{'rps':>8}{'errors':>8}"
-            f"{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}"
+            f"{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}{'svc p50/floor':>15}"
         )
         print(header)
         print("-" * len(header))
-        for name, rate, rps, errors, p50, p95, p99, worst in (r.summary() for r in reports):
+        for name, rate, rps, errors, p50, p95, p99, worst, ratio in (r.summary() for r in reports):
             print(
                 f"{name:<16}{rate:>8g}{rps:>8.1f}{errors:>8}"
-                f"{p50:>9.2f}{p95:>9.2f}{p99:>9.2f}{worst:>9.2f}"
+                f"{p50:>9.2f}{p95:>9.2f}{p99:>9.2f}{worst:>9.2f}{ratio:>14.2f}×"
             )
     print(f"\ngunicorn's log: {log}" + ("" if args.keep else "; bench database dropped"))
 
