@@ -3,7 +3,6 @@
 import hmac
 from datetime import timedelta
 
-from django.db.models import OuterRef
 from django.utils import timezone
 
 from common.apikeys import PREFIX_LENGTH, api_key_digest, is_well_formed
@@ -34,7 +33,10 @@ def api_key_authenticate(*, key: str, permission: tuple[str, str] | None = None)
     if permission is not None:
         candidates = candidates.annotate(
             permission_ok=holds_anywhere(
-                OuterRef("user"), application=permission[0], permission=permission[1], now=now
+                prefix=key[:PREFIX_LENGTH],
+                application=permission[0],
+                permission=permission[1],
+                now=now,
             )
         )
     for candidate in candidates:

@@ -315,7 +315,7 @@ IMPLEMENTATIONS: dict[str, tuple[Callable[[World], bool], set[str]]] = {
     "rights page and GET /api/v1/rights (ORM)": (_rights_page, ALL),
     "yes/no check GET /api/v1/rights/check (SQL)": (_right_check_sql, ALL),
     # "Holds it somewhere": the scope cases move the right to another account, still held.
-    "API-key authentication with a right (ORM Exists)": (_api_key_with_right, ALL - {"scope"}),
+    "API-key authentication with a right (SQL)": (_api_key_with_right, ALL - {"scope"}),
     "eSecure area (customer admins)": (_esecure_area, {"person", "account"}),
     "eSecure navigation": (_esecure_nav, {"person", "account"}),
     "may hold an API key": (_api_key_holder, {"person"}),
