@@ -61,7 +61,9 @@ def job_process(*, job_id: int) -> str:
 def _chunk(*, job_id: int, spec, context) -> bool:
     """Processes the next chunk; False once there is none left (the job is then finished)."""
     job = (
-        ImportJob.objects.select_for_update().select_related("company", "created_by").get(pk=job_id)
+        ImportJob.objects.select_for_update(of=("self",))
+        .select_related("company", "created_by")
+        .get(pk=job_id)
     )
     if job.status not in (JobStatus.PREVIEWING, JobStatus.RUNNING):
         return False

@@ -60,7 +60,8 @@ class ImportJob(models.Model):
         _("statut"), max_length=16, choices=JobStatus.choices, default=JobStatus.PREVIEWING
     )
     file_name = models.CharField(_("nom du fichier"), max_length=255)
-    columns = models.JSONField(_("colonnes"), default=dict)  # key → header as in the file
+    # [key, header] pairs in the file's order (a list: PostgreSQL's jsonb keeps no key order).
+    columns = models.JSONField(_("colonnes"), default=list)
     total_rows = models.PositiveIntegerField(_("lignes"), default=0)
     rows_done = models.PositiveIntegerField(_("lignes traitées"), default=0)
     rows_ok = models.PositiveIntegerField(_("lignes réussies"), default=0)
@@ -89,6 +90,10 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def headers(self) -> dict[str, str]:
+        """Column key → header as in the file, in the file's order."""
+        return dict(self.columns)
 
     @property
     def is_busy(self) -> bool:

@@ -15,7 +15,8 @@ def result_response(job: ImportJob, *, failed_only: bool):
     """The result file of a job (every row, or the refused ones), while it is offered."""
     if not job.result_available():
         raise Http404
-    keys = list(job.columns)
+    headers = job.headers()
+    keys = list(headers)
     labels: dict[str, str] = {
         RowStatus.CREATE: _("OK"),
         RowStatus.UPDATE: _("OK (mis à jour)"),
@@ -29,6 +30,6 @@ def result_response(job: ImportJob, *, failed_only: bool):
     name = "lignes-refusees" if failed_only else "resultat"
     return csv_response(
         filename=f"{name}-import-{job.pk}.csv",
-        header=[*job.columns.values(), *(c.headers[0] for c in result_columns())],
+        header=[*headers.values(), *(c.headers[0] for c in result_columns())],
         rows=rows,
     )

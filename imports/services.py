@@ -77,7 +77,7 @@ def _create(*, company, actor, kind, file_name, parsed, dry_run, ip_address) -> 
         kind=kind,
         status=JobStatus.PREVIEWING if dry_run else JobStatus.QUEUED,
         file_name=file_name[:255],
-        columns=dict(zip(parsed.columns, parsed.headers, strict=True)),
+        columns=[list(pair) for pair in zip(parsed.columns, parsed.headers, strict=True)],
         total_rows=len(parsed.rows),
         ip_address=ip_address,
     )

@@ -197,7 +197,7 @@ def _end(access: ProviderAccess, *, status: str, now) -> int:
 
 def _locked(access: ProviderAccess) -> ProviderAccess:
     return (
-        ProviderAccess.objects.select_for_update()
+        ProviderAccess.objects.select_for_update(of=("self",))
         .select_related("company", "created_by", "user", "membership")
         .get(pk=access.pk)
     )

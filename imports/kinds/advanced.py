@@ -134,7 +134,7 @@ class AdvancedUsersImport(ImportKindSpec):
             refusal = _duplicate(row, first_line) or None
             parsed = None
             if refusal is None:
-                parsed, refusal = _read(row, job.columns, context)
+                parsed, refusal = _read(row, job.headers(), context)
             outcomes.append(refusal)
             if parsed is not None:
                 wanted.append(parsed)
@@ -187,9 +187,10 @@ def _read(
 ) -> tuple[AdvancedImportRow | None, Outcome | None]:
     """A file row as the service takes it, or "invalid choice" naming the column."""
     permissions = []
-    for key, value in row.data.items():
-        if not key.startswith(RIGHT_PREFIX):
+    for key in headers:  # in the file's order: the first bad column is the one named
+        if not key.startswith(RIGHT_PREFIX) or key not in row.data:
             continue
+        value = row.data[key]
         flag = parse_flag(value)
         if flag is None:
             return None, Outcome(
