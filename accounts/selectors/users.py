@@ -6,14 +6,19 @@ providers have their own pages.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from ..models import (
+    OPEN_GRANT_STATUSES,
     AccessProfile,
     AccountApplication,
     Application,
+    AuditEvent,
+    AuditKind,
     BillingAddress,
     Company,
     CustomerAccount,
@@ -228,3 +233,99 @@ def scope_summary(scope: Scope, names: dict[str, dict[int, str]]) -> dict[str, l
         dim: [name for pk, name in names[dim].items() if pk in getattr(scope, dim)]
         for dim in SCOPE_DIMENSIONS
     }
+
+
+# --- Why does this person hold this right? ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RightOrigin:
+    """Where a right comes from: who first gave it and when, who last changed it and how."""
+
+    granted_by: str
+    granted_at: datetime
+    changed_by: str = ""
+    changed_at: datetime | None = None
+    copied_from: str = ""
+
+
+def right_origin_map(*, membership: Membership) -> dict[int, RightOrigin]:
+    """Per permission id held directly, its origin, from the grant and the audit log (two
+    queries): the last rights change that touched the permission, and whether it was a copy."""
+    grants = (
+        Grant.objects.active()
+        .direct()
+        .filter(membership=membership)
+        .select_related("granted_by", "permission")
+    )
+    events = AuditEvent.objects.filter(
+        kind=AuditKind.RIGHTS_CHANGED,
+        target_type=Membership._meta.label_lower,
+        target_id=str(membership.pk),
+    ).order_by("-created_at", "-pk")[:200]
+    last: dict[str, AuditEvent] = {}
+    for event in events:
+        before, after = event.before or {}, event.after or {}
+        for code, scope in after.items():
+            skip = code in last or code in ("application", "copied_from")
+            if not skip and before.get(code) != scope:
+                last[code] = event
+    origins = {}
+    for grant in grants:
+        change = last.get(grant.permission.code)
+        origins[grant.permission_id] = RightOrigin(
+            granted_by=_who(grant.granted_by),
+            granted_at=grant.created_at,
+            changed_by=(change.actor_repr or _who(change.actor)) if change else "",
+            changed_at=change.created_at if change else None,
+            copied_from=str((change.after or {}).get("copied_from", "")) if change else "",
+        )
+    return origins
+
+
+def _who(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.username if not user.is_staff else _("le support du transporteur")
+
+
+@dataclass(frozen=True)
+class HandedOnRight:
+    """A right a router's user holds because the router handed it on: from which customer."""
+
+    grant: Grant
+    customer: str
+    accounts: list[str]
+    handed_on_by: str
+    handed_on_at: datetime
+    received_by: str
+    received_at: datetime
+
+
+def handed_on_right_list(*, membership: Membership) -> list[HandedOnRight]:
+    """The rights handed on to this member from grants their company received (routers)."""
+    grants = (
+        Grant.objects.filter(membership=membership, parent__isnull=False)
+        .filter(status__in=OPEN_GRANT_STATUSES)
+        .select_related(
+            "permission__application", "granted_by", "parent__grantor_company", "parent__granted_by"
+        )
+        .prefetch_related("accounts")
+        .order_by("permission__application__position", "permission__position")
+    )
+    result = []
+    for grant in grants:
+        parent = grant.parent
+        assert parent is not None and parent.grantor_company is not None
+        result.append(
+            HandedOnRight(
+                grant=grant,
+                customer=parent.grantor_company.name,
+                accounts=[a.number for a in grant.accounts.all()],
+                handed_on_by=_who(grant.granted_by),
+                handed_on_at=grant.created_at,
+                received_by=_who(parent.granted_by),
+                received_at=parent.created_at,
+            )
+        )
+    return result

@@ -87,9 +87,11 @@ def rights_set(
     actor: User,
     ip_address: str | None = None,
     notify: bool = True,
+    copied_from: str = "",
 ) -> RightsChange:
     """Replaces a member's rights on one application; what is added must be within the actor's
-    ceiling, the result must fit a profile. All or nothing: raises ValidationError otherwise."""
+    ceiling, the result must fit a profile. All or nothing: raises ValidationError otherwise.
+    `copied_from` (a username) records in the audit log that the rights came from a copy."""
     return rights_replace(
         membership=membership,
         application=application,
@@ -98,6 +100,7 @@ def rights_set(
         ceiling=Ceiling.for_actor(actor=actor, company=membership.company),
         ip_address=ip_address,
         notify=notify,
+        copied_from=copied_from,
     )
 
 
@@ -110,6 +113,7 @@ def rights_replace(
     ceiling: Ceiling,
     ip_address: str | None = None,
     notify: bool = True,
+    copied_from: str = "",
 ) -> RightsChange:
     """`rights_set` under a ceiling the calling service built from its actor (for services that
     set several applications at once); never called from outside the services."""
@@ -155,7 +159,11 @@ def rights_replace(
                 "application": application.code,
                 **_describe({k: v[1] for k, v in current.items()}, names),
             },
-            after={"application": application.code, **_describe(wanted, names)},
+            after={
+                "application": application.code,
+                **_describe(wanted, names),
+                **({"copied_from": copied_from} if copied_from else {}),
+            },
             ip_address=ip_address,
         )
         if notify and membership.user.email and membership.is_active:

@@ -65,9 +65,18 @@ def _summary(scope: Scope, names: dict[str, dict[int, str]]) -> list[dict]:
     return parts
 
 
-def _rows(rights: dict[int, Scope], permissions: dict[int, Permission], names) -> list[dict]:
+def _rows(
+    rights: dict[int, Scope], permissions: dict[int, Permission], names, origins
+) -> list[dict]:
     ordered = sorted(rights, key=lambda pk: (permissions[pk].position, pk))
-    return [{"permission": permissions[pk], "where": _summary(rights[pk], names)} for pk in ordered]
+    return [
+        {
+            "permission": permissions[pk],
+            "where": _summary(rights[pk], names),
+            "origin": origins.get(pk),
+        }
+        for pk in ordered
+    ]
 
 
 def _deactivated(membership: Membership) -> bool:
@@ -83,6 +92,7 @@ def user_rights(request, pk: int):
         p.pk: p for p in Permission.objects.filter(application__in=applications, is_active=True)
     }
     rights = selectors.member_rights(membership=membership)
+    origins = selectors.right_origin_map(membership=membership)
     names = _names(request.company, applications)
     rows = []
     for application in applications:
@@ -91,7 +101,7 @@ def user_rights(request, pk: int):
         rows.append(
             {
                 "application": application,
-                "rights": _rows(held, permissions, names),
+                "rights": _rows(held, permissions, names, origins),
                 "actor_holds": ceiling.unlimited or any(pk in ceiling.held for pk in own),
             }
         )
@@ -105,6 +115,7 @@ def user_rights(request, pk: int):
             "rows": rows,
             "deactivated": _deactivated(membership),
             "copy_form": CopySourceForm(sources=sources, applications=applications),
+            "handed_on": selectors.handed_on_right_list(membership=membership),
         },
     )
 
@@ -224,6 +235,7 @@ def user_rights_copy(request, pk: int, app_code: str):
                 rights=preview.rights,
                 actor=request.user,
                 ip_address=client_ip(request),
+                copied_from=(source_user or request.user).username,
             )
         except ValidationError as exc:
             errors = exc.messages

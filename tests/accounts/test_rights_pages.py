@@ -593,3 +593,25 @@ def test_rights_pages_queries_are_the_same_at_20_and_2000_users_with_grants(
         with django_assert_max_num_queries(bound):
             assert client.get(url).status_code == 200
     assert max(at_20) <= 40
+
+
+def test_each_right_says_why_it_is_held_who_when_and_from_which_copy(
+    client, world, admin, user, company
+):
+    w = world
+    colleague = MembershipFactory(company=company, user__username="modele")
+    _give(
+        colleague,
+        w["app"],
+        {w["perms"]["create"]: Scope.of(accounts=[w["a1"].pk], billing_addresses=[w["x"].pk])},
+    )
+    client.force_login(admin)
+    client.post(_copy_url(user), {"from": colleague.user_id})
+    page = client.get(reverse("accounts:user-rights", args=[user.pk])).content.decode()
+    assert "Pourquoi ?" in page
+    assert f"Accordé par {admin.username}" in page
+    assert "(copie des droits de modele)" in page
+    event = AuditEvent.objects.filter(kind="rights.changed", target_id=str(w["member"].pk)).latest(
+        "created_at"
+    )
+    assert event.after["copied_from"] == "modele" and event.actor == admin

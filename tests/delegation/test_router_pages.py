@@ -226,3 +226,21 @@ def test_directory_queries_do_not_grow_with_the_routers(
     with django_assert_max_num_queries(22):
         response = client.get(reverse("delegation:router-list"), {"page": 2})
     assert response.status_code == 200
+
+
+def test_the_routers_user_rights_page_explains_a_right_handed_on(client, w, company):
+    from delegation.services import rights_hand_on
+
+    grant = _offered_and_accepted(w)
+    rights_hand_on(
+        membership=w["router_user"],
+        parent=grant,
+        scope=Scope.of(accounts=[w["accounts"][0].pk]),
+        actor=w["router_admin"].user,
+    )
+    _signed_in(client, w["router_admin"])
+    page = client.get(reverse("accounts:user-rights", args=[w["router_user"].user_id]))
+    text = page.content.decode()
+    assert "Droits transmis, reçus de clients" in text
+    assert company.name in text and w["accounts"][0].number in text
+    assert "Transmis par r.admin" in text
