@@ -13,6 +13,9 @@ RESULT_DAYS = 7
 
 class ImportKind(models.TextChoices):
     ADVANCED_USERS = "advanced_users", _("Utilisateurs avancés")
+    STANDARD_USERS = "standard_users", _("Utilisateurs")
+    # Registered by the portal (it calls approvals, which imports may not import).
+    ESECURE_SENDERS = "esecure_senders", _("Utilisateurs autorisés eSecure")
 
 
 class JobStatus(models.TextChoices):
