@@ -219,6 +219,8 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_BEAT_SCHEDULE = {
     "email-retry-stale": {"task": "notifications.tasks.email_retry_stale", "schedule": 300.0},
     "esecure-expire-requests": {"task": "approvals.tasks.requests_expire", "schedule": 3600.0},
+    "imports-requeue-stale": {"task": "imports.tasks.import_jobs_requeue_stale", "schedule": 300.0},
+    "imports-purge-rows": {"task": "imports.tasks.import_rows_purge", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 
