@@ -77,11 +77,21 @@ def _chunk(*, job_id: int, spec, context) -> bool:
     for row, outcome in zip(rows, outcomes, strict=True):
         row.status, row.message, row.user_id = outcome.status, outcome.message, outcome.user_id
         setattr(job, _COUNTS[outcome.status], getattr(job, _COUNTS[outcome.status]) + 1)
-    ImportRow.objects.bulk_update(rows, ["status", "message", "user_id"], batch_size=CHUNK_SIZE)
+    _rows_record(rows)
     job.rows_done += len(rows)
     job.touched_at = timezone.now()
     job.save(update_fields=["rows_done", "rows_ok", "rows_exists", "rows_error", "touched_at"])
     return True
+
+
+def _rows_record(rows: list[ImportRow]) -> None:
+    """Stores the chunk's outcomes. The rows are written again rather than updated: Django's
+    bulk_update builds a CASE per row and field (about 2 s of Python for 1000 rows), where one
+    DELETE and one INSERT take milliseconds. Nothing refers to a row's id."""
+    ImportRow.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    for row in rows:
+        row.pk = None
+    ImportRow.objects.bulk_create(rows, batch_size=CHUNK_SIZE)
 
 
 def _finish(job: ImportJob) -> None:
