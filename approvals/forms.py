@@ -1,8 +1,5 @@
-"""Forms of the eSecure area. They check shape (and read the uploaded file); the services in
-services check the rules."""
-
-import csv
-import io
+"""Forms of the eSecure area. They check shape; the services in services check the rules.
+(Files of authorized e-mails are uploaded through the imports engine.)"""
 
 from django import forms
 from django.utils.translation import gettext
@@ -12,11 +9,6 @@ from accounts.models import Language
 
 from .models import Origin, SenderStatus, Status
 from .selectors import EsecureScope
-from .services import MAX_UPLOAD_ROWS
-
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-_EMAIL_HEADERS = ("mail", "courriel", "adresse", "identifiant")
-_NAME_HEADERS = ("nom", "name", "naam")
 
 
 def _blank(choices) -> list:
@@ -156,95 +148,3 @@ class AccountEditForm(forms.Form):
                 "ends_on", _("La date de fin doit être égale ou postérieure à la date de début.")
             )
         return data
-
-
-# --- Uploading ----------------------------------------------------------------------------------
-
-
-class SenderUploadForm(ScopedForm):
-    """One account and a CSV of e-mails: one column (e-mail), optionally a name column, an
-    optional header, `;` or `,`, UTF-8 with or without BOM or Windows-1252."""
-
-    account = forms.ChoiceField(label=_("Numéro de compte"))
-    file = forms.FileField(
-        label=_("Fichier CSV"),
-        help_text=_(
-            "Une adresse e-mail par ligne (1000 au plus), éventuellement suivie d'un nom ; "
-            "ligne d'en-tête facultative ; séparateur « ; » ou « , » ; UTF-8 ou Windows-1252 "
-            "(CSV d'Excel)."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
-    )
-
-    def clean_file(self) -> list[tuple[int, str, str]]:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("Le fichier est trop volumineux (2 Mo au plus pour 1000 adresses).")
-            )
-        rows = read_email_rows(upload.read())
-        if len(rows) > MAX_UPLOAD_ROWS:
-            raise forms.ValidationError(
-                _(
-                    "Le fichier contient %(count)s lignes d'adresses : %(max)s au plus par envoi. "
-                    "Rien n'a été modifié ; découpez-le en plusieurs fichiers."
-                ),
-                params={"count": len(rows), "max": MAX_UPLOAD_ROWS},
-            )
-        if not rows:
-            raise forms.ValidationError(_("Le fichier ne contient aucune adresse e-mail."))
-        return rows
-
-
-def _decode(data: bytes) -> str:
-    if b"\x00" in data:
-        raise forms.ValidationError(
-            _("Ce fichier n'est pas lisible : envoyez un fichier CSV (texte), pas un classeur.")
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise forms.ValidationError(
-            _("Ce fichier n'est pas lisible : enregistrez-le en CSV UTF-8 ou Windows-1252.")
-        ) from None
-
-
-def read_email_rows(data: bytes) -> list[tuple[int, str, str]]:
-    """(row number in the file, e-mail, name) for every non-blank data row."""
-    text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line else ","
-    try:
-        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error:
-        raise forms.ValidationError(
-            _("Ce fichier n'est pas un CSV lisible : vérifiez les guillemets.")
-        ) from None
-    email_col, name_col, start = 0, 1, 0
-    if lines and _is_header(lines[0]):
-        header = [cell.strip().lower() for cell in lines[0]]
-        email_col = next(
-            (i for i, h in enumerate(header) if any(w in h for w in _EMAIL_HEADERS)), 0
-        )
-        name_col = next(
-            (i for i, h in enumerate(header) if i != email_col and h.startswith(_NAME_HEADERS)),
-            1 if email_col == 0 else -1,
-        )
-        start = 1
-    rows = []
-    for number, cells in enumerate(lines[start:], start=start + 1):
-        if not any(cell.strip() for cell in cells):
-            continue
-        email = cells[email_col].strip() if email_col < len(cells) else ""
-        name = cells[name_col].strip() if 0 <= name_col < len(cells) else ""
-        rows.append((number, email, name))
-    return rows
-
-
-def _is_header(cells: list[str]) -> bool:
-    first = " ".join(cells).lower()
-    return "@" not in first and any(word in first for word in _EMAIL_HEADERS)

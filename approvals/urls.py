@@ -11,11 +11,6 @@ urlpatterns = [
     path("esecure/senders/add/", area.sender_add, name="sender-add"),
     path("esecure/senders/decide/", area.sender_decide, name="sender-decide"),
     path("esecure/senders/upload/", area.sender_upload, name="sender-upload"),
-    path(
-        "esecure/senders/upload/result.csv",
-        area.sender_upload_result,
-        name="sender-upload-result",
-    ),
     path("esecure/domains/", area.domain_list, name="domain-list"),
     path("esecure/domains/add/", area.domain_add, name="domain-add"),
     path("esecure/domains/status/", area.domain_status, name="domain-status"),

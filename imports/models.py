@@ -13,6 +13,9 @@ RESULT_DAYS = 7
 
 class ImportKind(models.TextChoices):
     ADVANCED_USERS = "advanced_users", _("Utilisateurs avancés")
+    STANDARD_USERS = "standard_users", _("Utilisateurs")
+    # Registered by the portal (it calls approvals, which imports may not import).
+    ESECURE_SENDERS = "esecure_senders", _("Utilisateurs autorisés eSecure")
 
 
 class JobStatus(models.TextChoices):
@@ -73,6 +76,8 @@ class ImportJob(models.Model):
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     result_until = models.DateTimeField(_("résultat disponible jusqu'au"), null=True, blank=True)
     replaced_at = models.DateTimeField(_("résultat remplacé le"), null=True, blank=True)
+    # Set by the worker at each chunk: a busy job untouched for long was left by a dead worker.
+    touched_at = models.DateTimeField(_("dernière activité"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 

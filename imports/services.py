@@ -95,7 +95,12 @@ def import_job_confirm(*, job: ImportJob, actor) -> ImportJob:
     if job.created_by_id != actor.pk:
         raise ValidationError(_("Seule la personne qui a envoyé ce fichier peut le lancer."))
     updated = ImportJob.objects.filter(pk=job.pk, status=JobStatus.PREVIEWED).update(
-        status=JobStatus.QUEUED, rows_done=0, rows_ok=0, rows_exists=0, rows_error=0
+        status=JobStatus.QUEUED,
+        rows_done=0,
+        rows_ok=0,
+        rows_exists=0,
+        rows_error=0,
+        touched_at=timezone.now(),
     )
     if not updated:
         raise ValidationError(_("Cet import a déjà été lancé ou remplacé."))

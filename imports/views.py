@@ -1,13 +1,13 @@
 """Pages of the imports: the page of a kind (template, upload, latest job), a job (dry run,
 progress polled by htmx, one click to run), the result files."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import admin_required
+from accounts.permissions import admin_required, company_required
 from accounts.services import client_ip
 from common.csv import csv_response
 from common.views import service_errors, service_messages
@@ -22,17 +22,22 @@ from .results import result_response
 PREVIEW_LIMIT = 1000
 
 
-def _kind_or_404(kind: str):
+def _kind_or_404(request, kind: str):
+    """The kind's spec (404 when unknown), if this person may use it (else 403)."""
     spec = kind_get(kind) if kind in ImportKind.values else None
     if spec is None:
         raise Http404
+    if not spec.may_use(request=request):
+        raise PermissionDenied
     return spec
 
 
 def _job_or_404(request, pk: int) -> ImportJob:
+    """One of this person's jobs in this company (else 404), of a kind they still may use."""
     job = selectors.import_job_get(company=request.company, actor=request.user, pk=pk)
     if job is None:
         raise Http404
+    _kind_or_404(request, job.kind)
     return job
 
 
@@ -41,10 +46,10 @@ def import_home(request):
     return redirect("imports:kind", kind=ImportKind.ADVANCED_USERS)
 
 
-@admin_required
+@company_required
 def import_kind(request, kind: str):
     """Explains the file, offers the template, takes an upload; shows the latest job."""
-    _kind_or_404(kind)
+    spec = _kind_or_404(request, kind)
     latest = selectors.import_job_latest(company=request.company, actor=request.user, kind=kind)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -69,6 +74,8 @@ def import_kind(request, kind: str):
         {
             "kind": kind,
             "kind_label": ImportKind(kind).label,
+            "help_template": spec.help_template,
+            "other_kinds": _other_kinds(request, kind),
             "form": form,
             "latest": latest,
             "max_rows": MAX_ROWS,
@@ -78,9 +85,18 @@ def import_kind(request, kind: str):
     )
 
 
-@admin_required
+def _other_kinds(request, kind: str) -> list[tuple[str, str]]:
+    """The other kinds this person may import, for links between the pages."""
+    return [
+        (value, str(label))
+        for value, label in ImportKind.choices
+        if value != kind and (spec := kind_get(value)) and spec.may_use(request=request)
+    ]
+
+
+@company_required
 def import_template(request, kind: str):
-    spec = _kind_or_404(kind)
+    spec = _kind_or_404(request, kind)
     header, example = spec.template(company=request.company, actor=request.user)
     return csv_response(
         filename=f"modele-{kind.replace('_', '-')}.csv", header=header, rows=[example]
@@ -91,7 +107,7 @@ def _job_context(job: ImportJob) -> dict:
     return {"job": job, "now": timezone.now(), "done_statuses": RowStatus}
 
 
-@admin_required
+@company_required
 def import_job(request, pk: int):
     job = _job_or_404(request, pk)
     rows = list(selectors.import_rows(job=job)[:PREVIEW_LIMIT]) if not job.is_busy else []
@@ -102,7 +118,7 @@ def import_job(request, pk: int):
     )
 
 
-@admin_required
+@company_required
 def import_job_progress(request, pk: int):
     """The progress panel alone (polled every second while the job works); once the job is
     done, htmx is told to reload the whole page to show the rows."""
@@ -113,7 +129,7 @@ def import_job_progress(request, pk: int):
     return response
 
 
-@admin_required
+@company_required
 @require_POST
 def import_job_confirm(request, pk: int):
     job = _job_or_404(request, pk)
@@ -124,11 +140,11 @@ def import_job_confirm(request, pk: int):
     return redirect("imports:job", pk=job.pk)
 
 
-@admin_required
+@company_required
 def import_job_result(request, pk: int):
     return result_response(_job_or_404(request, pk), failed_only=False)
 
 
-@admin_required
+@company_required
 def import_job_failed(request, pk: int):
     return result_response(_job_or_404(request, pk), failed_only=True)

@@ -116,6 +116,31 @@ def send_advanced_invitations(*, invitations: list[dict]) -> list[OutboundEmail]
     )
 
 
+def send_user_create_password_many(*, links: list[dict]) -> list[OutboundEmail]:
+    """Standard users created by an import, queued at once: the username and a link to choose
+    their password (never a password). Each item: user, display_name, company_name,
+    created_by, create_url, valid_hours."""
+    return email_queue_many(
+        emails=[
+            {
+                "kind": "user_create_password",
+                "recipient": item["user"].email,
+                "language": item["user"].language,
+                "user": item["user"],
+                "context": {
+                    "display_name": item["display_name"],
+                    "username": item["user"].username,
+                    "company_name": item["company_name"],
+                    "created_by": item["created_by"],
+                    "create_url": item["create_url"],
+                    "valid_hours": item["valid_hours"],
+                },
+            }
+            for item in links
+        ]
+    )
+
+
 def send_account_ready(
     *, user, display_name: str, company_name: str, lines: list[dict], sign_in_url: str
 ) -> OutboundEmail:

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Message, OutboundEmail
-from .tasks import email_send
+from .tasks import email_send, email_send_each
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def email_queue_many(*, emails: list[dict]) -> list[OutboundEmail]:
         )
     created = OutboundEmail.objects.bulk_create(rows)
     ids = [email.pk for email in created]
-    transaction.on_commit(lambda: [email_send.delay(pk) for pk in ids])
+    transaction.on_commit(lambda: email_send_each.delay(ids))
     return created
 
 

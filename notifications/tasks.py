@@ -18,6 +18,16 @@ def email_send(self, email_id: int) -> bool:
         raise self.retry(exc=exc, countdown=countdown) from exc
 
 
+@shared_task(acks_late=True)
+def email_send_each(email_ids: list[int]) -> int:
+    """Queues one sending task per e-mail of a batch (imports): the importing worker publishes
+    one message per chunk instead of one per person, and this fan-out runs beside it. A lost
+    batch is caught up by `email_retry_stale`."""
+    for email_id in email_ids:
+        email_send.delay(email_id)
+    return len(email_ids)
+
+
 @shared_task
 def email_retry_stale() -> int:
     """Periodic: re-sends e-mails lost by a dead worker or failed with attempts left."""

@@ -6,3 +6,7 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = "Sésame"
+
+    def ready(self) -> None:
+        # Import kinds that call another app than `imports` (eSecure) register from here.
+        from . import import_kinds  # noqa: F401

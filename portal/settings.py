@@ -225,6 +225,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "delegation.tasks.provider_accesses_expire",
         "schedule": 3600.0,
     },
+    "imports-requeue-stale": {"task": "imports.tasks.import_jobs_requeue_stale", "schedule": 300.0},
+    "imports-purge-rows": {"task": "imports.tasks.import_rows_purge", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -48,6 +48,10 @@ from .passwords import (
     user_password_change,
     user_password_reset,
 )
+from .standard_import import (
+    StandardImportRow,
+    standard_users_import,
+)
 from .users import (
     membership_add,
     person_register,
@@ -69,6 +73,7 @@ __all__ = [
     "ImportOutcome",
     "ImportResult",
     "RightsChange",
+    "StandardImportRow",
     "advanced_invitation_accept",
     "advanced_invitation_resend",
     "advanced_invitation_withdraw",
@@ -95,6 +100,7 @@ __all__ = [
     "sign_in_failure_record",
     "sign_in_record",
     "sign_in_url",
+    "standard_users_import",
     "technical_key_regenerate",
     "user_create",
     "user_create_technical",

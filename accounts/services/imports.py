@@ -77,6 +77,8 @@ def person_field_label(name: str) -> str:
         "tag": _("Tag utilisateur"),
         "language": _("Langue"),
         "accounts": _("Comptes clients"),
+        "username": _("Nom d'utilisateur"),
+        "civility": _("Civilité"),
     }
     return str(labels.get(name, name))
 
@@ -121,6 +123,11 @@ class AdvancedImportContext:
         )
 
 
+def invalid_detail(field_name: str, problem: str) -> ImportResult:
+    """The refusal "invalid user data", naming the field."""
+    return _invalid(field_name, problem)
+
+
 def _invalid(field_name: str, problem: str) -> ImportResult:
     return ImportResult(
         ImportOutcome.REFUSED,
@@ -149,18 +156,28 @@ def _details_error(details: Mapping[str, str]) -> ImportResult | None:
 def _rights_for(
     row: AdvancedImportRow, context: AdvancedImportContext
 ) -> tuple[dict[int, set[int]], ImportResult | None]:
-    """Permission id → account ids for a row, or the refusal (naming the right)."""
+    return import_rights(permissions=row.permissions, accounts=row.accounts, context=context)
+
+
+def import_rights(
+    *,
+    permissions: Sequence[int],
+    accounts: Sequence[str] | None,
+    context: AdvancedImportContext,
+) -> tuple[dict[int, set[int]], ImportResult | None]:
+    """Permission id → account ids for a row's rights answered "yes" (on the accounts named,
+    else every account where the actor holds the right), or the refusal (naming the right)."""
     offer, ceiling = context.offer, context.ceiling
     named: set[int] | None = None
-    if row.accounts is not None:
-        unknown = [n for n in row.accounts if n not in context.numbers]
+    if accounts is not None:
+        unknown = [n for n in accounts if n not in context.numbers]
         if unknown:
             return {}, _invalid(
                 "accounts", _("compte inconnu %(numbers)s.") % {"numbers": ", ".join(unknown)}
             )
-        named = {context.numbers[n] for n in row.accounts}
+        named = {context.numbers[n] for n in accounts}
     rights: dict[int, set[int]] = {}
-    for permission_id in row.permissions:
+    for permission_id in permissions:
         permission = offer.permission_by_id[permission_id]
         enabled = {a.pk for a in offer.accounts[permission.application_id]}
         names = {"permission": permission.label, "application": permission.application.label}
@@ -204,7 +221,7 @@ def _rights_for(
     return rights, None
 
 
-def _existing(company: Company, emails_lower: list[str]) -> dict[str, tuple[int, bool]]:
+def emails_existing(company: Company, emails_lower: list[str]) -> dict[str, tuple[int, bool]]:
     """E-mail (lower case) → (user id, linked to this company), in one query."""
     found: dict[str, tuple[int, bool]] = {}
     users = (
@@ -241,7 +258,7 @@ def advanced_users_import(
             rights[i], results[i] = _rights_for(row, context)
     emails_lower = [row.details["email"].strip().lower() for row in rows]
     fine = [e for e, r in zip(emails_lower, results, strict=True) if r is None]
-    existing = _existing(context.company, fine)
+    existing = emails_existing(context.company, fine)
     to_create: list[int] = []
     for i, email in enumerate(emails_lower):
         if results[i] is not None:
@@ -320,7 +337,7 @@ def _create(
             for user in users
         ]
     )
-    _grants_create(memberships, rights, context)
+    grants_bulk_create(memberships, rights, context)
     keys, invitations = [], []
     expires_at = now + timedelta(hours=settings.INVITATION_VALID_HOURS)
     for membership in memberships:
@@ -378,7 +395,7 @@ def _create(
     return users
 
 
-def _grants_create(
+def grants_bulk_create(
     memberships: list[Membership],
     rights: list[dict[int, set[int]]],
     context: AdvancedImportContext,

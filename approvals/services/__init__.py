@@ -6,21 +6,17 @@ from .accounts import account_update, accounts_set_status
 from .admins import admin_add, admins_set_status
 from .domains import domain_add, domains_set_status
 from .senders import (
-    MAX_UPLOAD_ROWS,
     DecideSummary,
-    UploadLine,
-    UploadOutcome,
+    SenderImportRow,
     UploadResult,
     sender_add,
     senders_decide,
-    senders_upload,
+    senders_import,
 )
 
 __all__ = [
-    "MAX_UPLOAD_ROWS",
     "DecideSummary",
-    "UploadLine",
-    "UploadOutcome",
+    "SenderImportRow",
     "UploadResult",
     "account_update",
     "accounts_set_status",
@@ -30,5 +26,5 @@ __all__ = [
     "domains_set_status",
     "sender_add",
     "senders_decide",
-    "senders_upload",
+    "senders_import",
 ]

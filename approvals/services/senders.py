@@ -4,8 +4,8 @@ Each function is one transaction that writes its audit rows; the callers have al
 that the objects belong to the admin's scope (selectors.esecure_scope).
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,8 +20,6 @@ from ..models import AuthorizedSender, Origin, ProtectedAccount, SenderStatus
 from ..selectors import open_requests_by_sender
 from .decisions import request_decide
 from .normalise import normalise_email
-
-MAX_UPLOAD_ROWS = 1000
 
 
 @dataclass
@@ -151,74 +149,83 @@ class UploadResult:
 
 
 @dataclass
-class UploadLine:
-    row: int
+class SenderImportRow:
+    """A row of an import of authorized e-mails: the e-mail as written, a name, and the
+    protected account (one the actor administers: the caller checked it)."""
+
     email: str
-    result: str
+    name: str
+    protected: ProtectedAccount
 
 
-@dataclass
-class UploadOutcome:
-    lines: list[UploadLine] = field(default_factory=list)
-
-    def count(self, result: str) -> int:
-        return sum(1 for line in self.lines if line.result == result)
-
-
-def senders_upload(
+def senders_import(
     *,
-    protected: ProtectedAccount,
-    rows: Sequence[tuple[int, str, str]],
+    rows: Sequence[SenderImportRow],
+    apply: bool,
     actor: User,
     ip_address: str | None = None,
-) -> UploadOutcome:
-    """Approves up to 1000 e-mails on one account (origin upload), row by row: a bad row never
-    stops the others. rows: (row number in the file, e-mail, name). Bounded queries; pending
-    senders with an open request are decided through it so that the requester is told."""
-    if len(rows) > MAX_UPLOAD_ROWS:
-        raise ValidationError(
-            _("Le fichier contient %(count)s lignes : %(max)s au plus.")
-            % {"count": len(rows), "max": MAX_UPLOAD_ROWS}
-        )
-    outcome = UploadOutcome()
-    wanted: dict[str, str] = {}  # e-mail → name, in file order
-    for row, raw, name in rows:
+    source: Mapping[str, object] | None = None,
+) -> list[tuple[str, str]]:
+    """Approves e-mails on protected accounts (origin upload), a chunk of an import at a time:
+    one (UploadResult, e-mail) per row, in order; a bad row never stops the others. Bounded
+    queries per account; pending senders with an open request are decided through it so that
+    the requester is told. Writes only with `apply` (one audit row per account), in the
+    caller's transaction; without it, only says what each row would do."""
+    results: list[tuple[str, str, int]] = []  # (result, or "" until decided; e-mail; account)
+    wanted: dict[int, dict[str, str]] = {}  # protected id → e-mail → name, in file order
+    accounts: dict[int, ProtectedAccount] = {}
+    for row in rows:
         try:
-            email = normalise_email(raw)
+            email = normalise_email(row.email)
         except ValidationError:
-            outcome.lines.append(UploadLine(row, raw, UploadResult.INVALID))
+            results.append((UploadResult.INVALID, row.email, row.protected.pk))
             continue
-        if email in wanted:
-            outcome.lines.append(UploadLine(row, email, UploadResult.DUPLICATE))
+        bucket = wanted.setdefault(row.protected.pk, {})
+        if email in bucket:
+            results.append((UploadResult.DUPLICATE, email, row.protected.pk))
             continue
-        wanted[email] = name
-        outcome.lines.append(UploadLine(row, email, ""))
-    with transaction.atomic():
-        results = _upload_apply(protected=protected, wanted=wanted, actor=actor, ip=ip_address)
-        for line in outcome.lines:
-            if not line.result:
-                line.result = results[line.email]
-        audit_record(
-            actor=actor,
-            company=protected.account.company,
-            kind=AuditKind.ESECURE_SENDERS_UPLOADED,
-            target=protected,
-            after={
-                "account": protected.account.number,
-                "added": [e for e, r in results.items() if r == UploadResult.ADDED],
-                "updated": [e for e, r in results.items() if r == UploadResult.UPDATED],
-                "rows": len(rows),
-                "invalid": outcome.count(UploadResult.INVALID),
-            },
-            ip_address=ip_address,
+        bucket[email] = row.name
+        accounts[row.protected.pk] = row.protected
+        results.append(("", email, row.protected.pk))
+    decided: dict[tuple[int, str], str] = {}
+    for pk, emails in wanted.items():
+        protected = accounts[pk]
+        done = _upload_apply(
+            protected=protected, wanted=emails, actor=actor, ip=ip_address, apply=apply
         )
-    return outcome
+        decided.update({(pk, email): result for email, result in done.items()})
+        if apply:
+            _upload_audit(protected, done, len(emails), actor, ip_address, source or {})
+    return [(code or decided[(pk, email)], email) for code, email, pk in results]
+
+
+def _upload_audit(protected, results: dict[str, str], rows: int, actor, ip, source) -> None:
+    audit_record(
+        actor=actor,
+        company=protected.account.company,
+        kind=AuditKind.ESECURE_SENDERS_UPLOADED,
+        target=protected,
+        after={
+            **source,
+            "account": protected.account.number,
+            "added": [e for e, r in results.items() if r == UploadResult.ADDED],
+            "updated": [e for e, r in results.items() if r == UploadResult.UPDATED],
+            "rows": rows,
+        },
+        ip_address=ip,
+    )
 
 
 def _upload_apply(
-    *, protected: ProtectedAccount, wanted: dict[str, str], actor: User, ip: str | None
+    *,
+    protected: ProtectedAccount,
+    wanted: dict[str, str],
+    actor: User,
+    ip: str | None,
+    apply: bool = True,
 ) -> dict[str, str]:
-    """Writes the valid e-mails in a few queries; returns e-mail → result."""
+    """Writes the valid e-mails in a few queries (only reads them without `apply`); returns
+    e-mail → result."""
     now = timezone.now()
     existing = {
         s.email: s
@@ -237,6 +244,8 @@ def _upload_apply(
         else:
             results[email] = UploadResult.UPDATED
             to_update.append(sender)
+    if not apply:
+        return results
     AuthorizedSender.objects.bulk_create(
         [
             AuthorizedSender(

@@ -87,6 +87,7 @@ def _right_headers(permission) -> tuple[str, ...]:
 
 class AdvancedUsersImport(ImportKindSpec):
     kind = ImportKind.ADVANCED_USERS
+    help_template = "imports/help/advanced_users.html"
 
     def _permissions(self, company):
         offer = advanced_offer(company=company)

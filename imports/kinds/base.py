@@ -21,6 +21,13 @@ class ImportKindSpec:
     """What an import kind provides to the engine."""
 
     kind: str = ""
+    # The explanations of the kind's page (columns, rules), under « 1. Préparer le fichier ».
+    help_template: str = ""
+
+    def may_use(self, *, request) -> bool:
+        """May the person signed in, in the selected company, import this kind? (else 403).
+        By default: its administrators."""
+        return bool(request.membership and request.membership.is_admin)
 
     def columns(self, *, company, actor) -> list[Column]:
         """Every column a file may have (headers in French and English), for upload checks."""

@@ -155,6 +155,8 @@ def test_admin_approves_from_the_emailed_link_and_adds_a_domain(
 
     tabs.get_by_role("link", name=re.compile("Utilisateurs autorisés")).click()
     page.get_by_role("link", name="Téléverser").click()
+    # The upload goes through the imports engine: template, dry run, then one click.
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("utilisateurs autorisés"))
     screenshot("esecure-upload")
     page.get_by_label("Fichier CSV").set_input_files(
         files=[
@@ -168,10 +170,9 @@ def test_admin_approves_from_the_emailed_link_and_adds_a_domain(
             }
         ]
     )
-    page.get_by_role("button", name="Téléverser").click()
-    expect(page.get_by_role("heading", name="Résultat du téléversement")).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile("pas-une-adresse"))).to_contain_text(
-        "e-mail invalide"
-    )
+    page.get_by_role("button", name="Importer").click()
+    expect(page.get_by_role("row", name=re.compile("pas-une-adresse"))).to_contain_text("invalide")
+    page.get_by_role("button", name="Lancer l'import").click()
+    expect(page.get_by_role("heading", name=re.compile("Traitement · Terminé"))).to_be_visible()
     screenshot("esecure-upload-result")
     assert AuthorizedSender.objects.get(email="zoe@horlogerie.example").name == "Zoé Lefèvre"

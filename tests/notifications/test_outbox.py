@@ -103,3 +103,31 @@ def test_stale_sending_rows_are_requeued(user, django_capture_on_commit_callback
         status=EmailStatus.SENDING, created_at=timezone.now() - datetime.timedelta(hours=1)
     )
     assert delivery.email_requeue_stale() == [email.pk]
+
+
+def test_a_batch_of_emails_is_one_task_message_then_one_email_each(
+    user, mailoutbox, django_capture_on_commit_callbacks
+):
+    from notifications import services, tasks
+
+    items = [
+        {
+            "user": user,
+            "display_name": f"Personne {i}",
+            "company_name": "Imprimerie Test SA",
+            "created_by": "Admin",
+            "create_url": f"https://sesame.example/accounts/recovery/{i}/",
+            "valid_hours": 24,
+        }
+        for i in range(3)
+    ]
+    with (
+        mock.patch.object(
+            services.email_send_each, "delay", wraps=tasks.email_send_each.delay
+        ) as batch,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        emails.send_user_create_password_many(links=items)
+    assert batch.call_count == 1 and len(batch.call_args.args[0]) == 3
+    assert len(mailoutbox) == 3
+    assert OutboundEmail.objects.filter(status=EmailStatus.SENT).count() == 3

@@ -10,7 +10,6 @@ from .senders import (
     sender_decide,
     sender_list,
     sender_upload,
-    sender_upload_result,
 )
 
 __all__ = [
@@ -27,5 +26,4 @@ __all__ = [
     "sender_decide",
     "sender_list",
     "sender_upload",
-    "sender_upload_result",
 ]

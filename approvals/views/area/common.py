@@ -24,7 +24,6 @@ from ...models import ProtectedAccount
 from ...selectors import EsecureScope
 
 PAGE_SIZE = 25
-UPLOAD_SESSION_KEY = "esecure_upload_result"
 
 
 def esecure_admin_required(view):

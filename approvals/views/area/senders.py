@@ -1,14 +1,12 @@
 """Tab 1, « Utilisateurs autorisés »: approve or reject one or many, add, upload a CSV."""
 
-from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.services import client_ip
-from common.csv import csv_response
 from common.views import Column
 
 from ... import forms, selectors, services
@@ -22,9 +20,7 @@ from .common import (
     MODIFIED_COLUMN,
     ORIGIN,
     STATUS,
-    UPLOAD_SESSION_KEY,
     ListSpec,
-    account_or_404,
     add_page,
     esecure_admin_required,
     list_action,
@@ -144,63 +140,6 @@ def sender_add(request, scope: EsecureScope):
 
 @esecure_admin_required
 def sender_upload(request, scope: EsecureScope):
-    form = forms.SenderUploadForm(request.POST or None, request.FILES or None, scope=scope)
-    outcome: services.UploadOutcome | None = None
-    if request.method == "POST" and form.is_valid():
-        protected = account_or_404(scope, form.cleaned_data["account"])
-        outcome = services.senders_upload(
-            protected=protected,
-            rows=form.cleaned_data["file"],
-            actor=request.user,
-            ip_address=client_ip(request),
-        )
-        request.session[UPLOAD_SESSION_KEY] = {
-            "account": str(protected.account.number),
-            "lines": [[line.row, line.email, line.result] for line in outcome.lines],
-        }
-    return render(
-        request,
-        "approvals/area/sender_upload.html",
-        {
-            "form": form,
-            "tab": "senders",
-            "pending_count": selectors.sender_pending_count(scope=scope),
-            "max_rows": services.MAX_UPLOAD_ROWS,
-            **(_upload_summary(outcome) if outcome else {}),
-        },
-    )
-
-
-UPLOAD_TONES = {
-    services.UploadResult.ADDED: "ok",
-    services.UploadResult.UPDATED: "ok",
-    services.UploadResult.ALREADY: "info",
-    services.UploadResult.DUPLICATE: "muted",
-    services.UploadResult.INVALID: "danger",
-}
-
-
-def _upload_summary(outcome: services.UploadOutcome) -> dict:
-    labels = services.UploadResult.LABELS
-    return {
-        "outcome": outcome,
-        "counts": [(labels[key], outcome.count(key)) for key in UPLOAD_TONES],
-        "result_rows": [
-            (line.row, line.email, labels[line.result], UPLOAD_TONES[line.result])
-            for line in outcome.lines
-        ],
-    }
-
-
-@esecure_admin_required
-def sender_upload_result(request, scope: EsecureScope):
-    """The result table of this person's last upload, as CSV."""
-    result = request.session.get(UPLOAD_SESSION_KEY)
-    if not result or result["account"] not in {number for _pk, number in scope.choices}:
-        raise Http404
-    labels = services.UploadResult.LABELS
-    return csv_response(
-        filename=f"esecure-televersement-{result['account']}.csv",
-        header=[_("Ligne"), _("Identifiant e-mail"), _("Résultat")],
-        rows=([row, email, labels.get(code, code)] for row, email, code in result["lines"]),
-    )
+    """Files of authorized e-mails go through the imports engine (template, dry run, progress
+    in a worker, result file): the former upload page leads there."""
+    return redirect("imports:kind", kind="esecure_senders")
