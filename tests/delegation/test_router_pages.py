@@ -226,3 +226,41 @@ def test_directory_queries_do_not_grow_with_the_routers(
     with django_assert_max_num_queries(22):
         response = client.get(reverse("delegation:router-list"), {"page": 2})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("customers", [1, 6])
+def test_received_page_queries_do_not_grow_with_customers_and_accounts(
+    client, w, customers, django_assert_max_num_queries
+):
+    """Each received right lists its accounts by number and name, to hand on: the names are
+    read once for the whole page, not once per account."""
+    for n in range(customers):
+        admin = AdminMembershipFactory(user__username=f"boss{n}")
+        accounts = [
+            CustomerAccountFactory(company=admin.company, number=f"77{n}00{i}") for i in range(3)
+        ]
+        for account in accounts:
+            AccountApplication.objects.create(account=account, application=w["app"])
+        scope = Scope.of(accounts=[a.pk for a in accounts])
+        rights_set(
+            membership=admin,
+            application=w["app"],
+            rights={w["perm"]: scope},
+            actor=UserFactory(is_staff=True),
+            notify=False,
+        )
+        router_rights_set(
+            company=admin.company,
+            router=w["router"],
+            application=w["app"],
+            rights={w["perm"]: scope},
+            actor=admin.user,
+        )
+        router_rights_accept(
+            router=w["router"], customer=admin.company, actor=w["router_admin"].user
+        )
+    _signed_in(client, w["router_admin"])
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("delegation:received-list"))
+    page = response.content.decode()
+    assert f"77{customers - 1}002" in page and "Transmettre" in page
