@@ -163,6 +163,10 @@ class Partner:
         dates = [g.ends_at for g in self.grants if g.ends_at]
         return min(dates) if dates else None
 
+    @property
+    def active_grants(self) -> list[Grant]:
+        return [g for g in self.grants if g.status == GrantStatus.ACTIVE]
+
 
 def _open_received(**filters) -> list[Grant]:
     grants = Grant.objects.received().filter(status__in=OPEN, **filters)
@@ -200,7 +204,8 @@ def router_current_rights(*, company: Company, router: Company, application) -> 
 
 def received_list(*, router: Company) -> list[Partner]:
     """Per customer, the rights this router received; each grant carries `handed_on`, the
-    grants handed on from it (in a fixed number of queries)."""
+    grants handed on from it, and `scope_accounts`, its accounts with their names (to choose
+    from when handing on), in a fixed number of queries."""
     customers: dict[int, Partner] = {}
     grants = _open_received(holder_company=router)
     for grant in grants:
@@ -214,8 +219,14 @@ def received_list(*, router: Company) -> list[Partner]:
     by_parent: dict[int, list[Grant]] = {}
     for child in children:
         by_parent.setdefault(child.parent_id or 0, []).append(child)
+    # The scope prefetch loads account numbers only: the names, in one query for every grant.
+    named = CustomerAccount.objects.filter(
+        pk__in={a.pk for g in grants for a in g.accounts.all()}
+    ).only("pk", "number", "name")
+    accounts = {a.pk: a for a in named}
     for grant in grants:
         grant.handed_on = by_parent.get(grant.pk, [])  # type: ignore[attr-defined]
+        grant.scope_accounts = [accounts[a.pk] for a in grant.accounts.all()]  # type: ignore[attr-defined]
     return sorted(customers.values(), key=lambda c: c.company.name.lower())
 
 

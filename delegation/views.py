@@ -1,3 +1,4 @@
+from collections import Counter
 from functools import wraps
 
 from django.contrib import messages
@@ -86,11 +87,13 @@ def router_list(request):
     page = Paginator(delegation_selectors.router_directory(search=search), ROUTERS_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
+    partners = delegation_selectors.router_partner_list(company=request.company)
     return render(
         request,
         "delegation/routers/list.html",
         {
-            "partners": delegation_selectors.router_partner_list(company=request.company),
+            "partners": partners,
+            "partner_ids": {p.company.pk for p in partners},
             "page_obj": page.get_page(request.GET.get("page")),
             "query_string": query.urlencode(),
             "q": search,
@@ -103,13 +106,17 @@ def router_rights(request, pk: int):
     """What one router holds from this company, per application, with a link to change each."""
     router = _router_or_404(pk)
     partner = delegation_selectors.router_partner_get(company=request.company, router=router)
+    given = Counter(g.permission.application_id for g in partner.grants)
     return render(
         request,
         "delegation/routers/rights.html",
         {
             "router": router,
             "partner": partner,
-            "applications": enabled_application_list(company=request.company),
+            "applications": [
+                {"application": app, "given": given[app.pk]}
+                for app in enabled_application_list(company=request.company)
+            ],
         },
     )
 

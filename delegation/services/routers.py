@@ -30,6 +30,7 @@ from accounts.models import (
     User,
 )
 from accounts.permissions import (
+    SCOPE_DIMENSIONS,
     Ceiling,
     Scope,
     grants_with_scopes,
@@ -293,10 +294,13 @@ def rights_hand_on(
 ) -> Grant | None:
     """A router's administrator hands on to one of the router's people (part of) a right the
     router received, never beyond it; an empty scope takes it back. Returns the grant handed on
-    (None when taken back)."""
+    (None when taken back). A limit left empty other than the accounts (billing addresses,
+    products, service types) is handed on as received: the customer's limits go with it."""
     router = membership.company
     _router_admin_or_error(actor=actor, router=router)
     parent = grants_with_scopes(Grant.objects.filter(pk=parent.pk)).get()
+    if scope.accounts:
+        scope = _with_received_limits(scope, Scope.of_grant(parent))
     if parent.holder_company_id != router.pk or parent.status != GrantStatus.ACTIVE:
         raise ValidationError(_("Ce droit n'a pas été reçu par votre société."))
     if parent.ends_at is not None and parent.ends_at <= timezone.now():
@@ -343,6 +347,12 @@ def rights_hand_on(
         ip_address=ip_address,
     )
     return result
+
+
+def _with_received_limits(scope: Scope, received: Scope) -> Scope:
+    """The page chooses accounts only; without this, an e-Masspost right handed on would carry
+    no billing address nor product, which no grant of the customer's own may do."""
+    return Scope(**{dim: getattr(scope, dim) or getattr(received, dim) for dim in SCOPE_DIMENSIONS})
 
 
 # --- End dates -----------------------------------------------------------------------------------

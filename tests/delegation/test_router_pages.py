@@ -244,3 +244,41 @@ def test_the_routers_user_rights_page_explains_a_right_handed_on(client, w, comp
     assert "Droits transmis, reçus de clients" in text
     assert company.name in text and w["accounts"][0].number in text
     assert "Transmis par r.admin" in text
+
+
+@pytest.mark.parametrize("customers", [1, 6])
+def test_received_page_queries_do_not_grow_with_customers_and_accounts(
+    client, w, customers, django_assert_max_num_queries
+):
+    """Each received right lists its accounts by number and name, to hand on: the names are
+    read once for the whole page, not once per account."""
+    for n in range(customers):
+        admin = AdminMembershipFactory(user__username=f"boss{n}")
+        accounts = [
+            CustomerAccountFactory(company=admin.company, number=f"77{n}00{i}") for i in range(3)
+        ]
+        for account in accounts:
+            AccountApplication.objects.create(account=account, application=w["app"])
+        scope = Scope.of(accounts=[a.pk for a in accounts])
+        rights_set(
+            membership=admin,
+            application=w["app"],
+            rights={w["perm"]: scope},
+            actor=UserFactory(is_staff=True),
+            notify=False,
+        )
+        router_rights_set(
+            company=admin.company,
+            router=w["router"],
+            application=w["app"],
+            rights={w["perm"]: scope},
+            actor=admin.user,
+        )
+        router_rights_accept(
+            router=w["router"], customer=admin.company, actor=w["router_admin"].user
+        )
+    _signed_in(client, w["router_admin"])
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("delegation:received-list"))
+    page = response.content.decode()
+    assert f"77{customers - 1}002" in page and "Transmettre" in page

@@ -19,11 +19,12 @@ from accounts.models import (
     Grant,
     GrantStatus,
     Membership,
+    Product,
 )
 from accounts.permissions import Scope, held_rights
 from accounts.selectors import right_check, rights_for_user
 from accounts.selectors.rights import UnknownItem
-from accounts.services import rights_set
+from accounts.services import api_key_issue, rights_set
 from delegation.services import (
     rights_hand_on,
     router_rights_accept,
@@ -36,6 +37,7 @@ from delegation.services import (
 )
 from tests.factories import (
     AdminMembershipFactory,
+    BillingAddressFactory,
     CompanyFactory,
     CustomerAccountFactory,
     MembershipFactory,
@@ -162,6 +164,82 @@ def test_offer_waits_for_the_router_then_is_handed_on(w):
     assert router_rights.company == w["router"]
     assert [a.account.number for a in router_rights.accounts] == [a0.number]
     assert AuditEvent.objects.filter(kind=AuditKind.RIGHTS_HANDED_ON).count() == 1
+
+
+def test_rights_api_lists_what_was_handed_on_under_the_router_then_nothing(client, w):
+    """GET /api/v1/rights for the router's user says what their own page says: the router as the
+    company, the customer's account, the right; after the customer withdraws, no account."""
+    a0, a1, _ = w["accounts"]
+    _offer(w, [a0, a1])
+    _accept(w)
+    _hand_on(w, [a0])
+    user = w["router_user"].user
+    _key, plaintext = api_key_issue(user=user, actor=user)
+    auth = {"HTTP_AUTHORIZATION": f"Api-Key {plaintext}"}
+
+    body = client.get("/api/v1/rights", **auth).json()
+    assert body["user"]["username"] == "r.user"
+    [company] = body["companies"]
+    assert (company["name"], company["kind"]) == (w["router"].name, "employee")
+    assert [a["number"] for a in company["accounts"]] == [a0.number]
+    [app] = company["accounts"][0]["applications"]
+    assert (app["code"], [p["code"] for p in app["permissions"]]) == (APP, [PERM])
+    [page_rights] = rights_for_user(user=user)
+    assert [a.account.number for a in page_rights.accounts] == [a0.number]
+    check = {"application": APP, "permission": PERM, "account": a0.number}
+    assert client.get("/api/v1/rights/check", check, **auth).json()["allowed"] is True
+
+    router_rights_withdraw(company=w["customer"], router=w["router"], actor=w["boss"].user)
+    body = client.get("/api/v1/rights", **auth).json()
+    assert [c["accounts"] for c in body["companies"]] == [[]]
+    answer = client.get("/api/v1/rights/check", check, **auth).json()
+    assert (answer["allowed"], answer["code"]) == (False, "not_granted")
+
+
+def test_handing_on_by_account_keeps_the_customers_billing_address_and_product_limits(w):
+    """The page hands on by account only: an e-Masspost right handed on keeps the billing
+    addresses and products the customer limited it to (no right of the customer's own may have
+    none), and the router's user sees those limits on their page."""
+    app = Application.objects.get(code="emasspost")
+    create = app.permissions.get(code="create")
+    account = w["accounts"][0]
+    AccountApplication.objects.create(account=account, application=app)
+    siege, other = BillingAddressFactory.create_batch(2, company=w["customer"])
+    lettre = Product.objects.get(application=app, code="lettre")
+    given = Scope.of(accounts=[account.pk], billing_addresses=[siege.pk], products=[lettre.pk])
+    rights_set(
+        membership=w["boss"],
+        application=app,
+        rights={create: given | Scope.of(billing_addresses=[other.pk])},
+        actor=UserFactory(is_staff=True),
+        notify=False,
+    )
+    router_rights_set(
+        company=w["customer"],
+        router=w["router"],
+        application=app,
+        rights={create: given},
+        actor=w["boss"].user,
+    )
+    _accept(w)
+    parent = Grant.objects.get(holder_company=w["router"], permission=create)
+
+    child = rights_hand_on(
+        membership=w["router_user"],
+        parent=parent,
+        scope=Scope.of(accounts=[account.pk]),
+        actor=w["router_admin"].user,
+    )
+
+    assert child is not None
+    assert list(child.billing_addresses.all()) == [siege]
+    assert list(child.products.all()) == [lettre]
+    [entry] = rights_for_user(user=w["router_user"].user)
+    [line] = entry.accounts[0].applications[0].permissions
+    assert ([b.name for b in line.billing_addresses], [p.code for p in line.products]) == (
+        [siege.name],
+        ["lettre"],
+    )
 
 
 def test_refused_offer_gives_nothing(w):
