@@ -9,6 +9,7 @@ middle loses its chunk's transaction whole; the job, delivered again (`acks_late
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -21,7 +22,6 @@ from .models import BUSY, RESULT_DAYS, ImportJob, ImportRow, JobStatus, RowStatu
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 250
 
 _COUNTS = {
     RowStatus.CREATE: "rows_ok",
@@ -70,7 +70,9 @@ def _chunk(*, job_id: int, spec, context) -> bool:
     )
     if job.status not in (JobStatus.PREVIEWING, JobStatus.RUNNING):
         return False
-    rows = list(job.rows.filter(status=RowStatus.PENDING).order_by("line")[:CHUNK_SIZE])
+    rows = list(
+        job.rows.filter(status=RowStatus.PENDING).order_by("line")[: settings.IMPORT_CHUNK_SIZE]
+    )
     if not rows:
         _finish(job)
         return False
@@ -93,7 +95,7 @@ def _rows_record(rows: list[ImportRow]) -> None:
     ImportRow.objects.filter(pk__in=[row.pk for row in rows]).delete()
     for row in rows:
         row.pk = None
-    ImportRow.objects.bulk_create(rows, batch_size=CHUNK_SIZE)
+    ImportRow.objects.bulk_create(rows, batch_size=settings.IMPORT_CHUNK_SIZE)
 
 
 def _finish(job: ImportJob) -> None:

@@ -216,6 +216,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="sesame")
 # Celery's Django fixup closes the database connection around every task unless told to reuse it.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
+# Rows an import job handles per transaction (each chunk commits its effects and outcomes).
+IMPORT_CHUNK_SIZE = env.int("IMPORT_CHUNK_SIZE", default=250)
 CELERY_BEAT_SCHEDULE = {
     "email-retry-stale": {"task": "notifications.tasks.email_retry_stale", "schedule": 300.0},
     "esecure-expire-requests": {"task": "approvals.tasks.requests_expire", "schedule": 3600.0},

@@ -3,6 +3,7 @@ row, dry run, exactly once (same file twice, a job interrupted after a chunk), b
 formula-safe result file, audit."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -164,7 +165,7 @@ def test_a_job_interrupted_after_a_chunk_goes_on_without_doubling(
 ):
     job = _upload(world, csv_file(5), django_capture_on_commit_callbacks, execute=False)
     assert job.status == JobStatus.QUEUED
-    monkeypatch.setattr(engine, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(django_settings, "IMPORT_CHUNK_SIZE", 2)
     spec = kind_get(KIND)
     real = spec.process
     calls = {"n": 0}

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.conf import settings as django_settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -41,7 +42,7 @@ class WorkerKilled(BaseException):
 
 def _killed_after_one_chunk(world, capture, monkeypatch) -> ImportJob:
     job = _upload(world, 5, capture, execute=False)
-    monkeypatch.setattr(engine, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(django_settings, "IMPORT_CHUNK_SIZE", 2)
     spec = kind_get("advanced_users")
     real = spec.process
     calls = {"n": 0}
