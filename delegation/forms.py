@@ -55,6 +55,31 @@ class ProviderOfferForm(forms.Form):
         return value
 
 
+class ProviderEndForm(forms.Form):
+    """The new end date of a provider access, from the providers list (empty: no end)."""
+
+    ends_on = forms.DateField(
+        label=_("Fin de l'accès"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # what browsers read
+        help_text=_("Vide : sans fin."),
+    )
+
+    def clean_ends_on(self):
+        value = self.cleaned_data.get("ends_on")
+        if value is not None and value <= timezone.localdate():
+            raise forms.ValidationError(gettext("Choisissez une date dans le futur."))
+        return value
+
+    def ends_at(self) -> datetime.datetime | None:
+        """The start of the chosen day in the portal's time zone, as for an offer: the access
+        no longer works on that day."""
+        day = self.cleaned_data.get("ends_on")
+        if day is None:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def _dimensions(choices: RightsChoices) -> list[str]:
     app = choices.application
     flags = {

@@ -77,6 +77,12 @@ class ProviderAccess(SingleUseLink):
     ends_at = models.DateTimeField(
         _("prend fin le"), null=True, blank=True, help_text=_("Vide : sans fin.")
     )
+    end_reminded_at = models.DateTimeField(
+        _("fin rappelée le"),
+        null=True,
+        blank=True,
+        help_text=_("Le rappel part une fois, 14 jours avant la fin ; vidé quand la date change."),
+    )
     user = models.ForeignKey(
         User,
         on_delete=models.PROTECT,

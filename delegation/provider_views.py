@@ -26,7 +26,7 @@ from common.links import ClosedLinkWords, LinkState, render_closed_link
 from common.views import service_messages
 
 from . import selectors, services
-from .forms import ProviderOfferForm, ProviderRightsForm
+from .forms import ProviderEndForm, ProviderOfferForm, ProviderRightsForm
 from .models import ProviderAccess, ProviderAccessStatus
 
 PAGE_SIZE = 25
@@ -49,6 +49,12 @@ def provider_list(request):
             "access": access,
             "companies": selectors.provider_company_names(access),
             "may_withdraw": access.status in ENDABLE,
+            "end_form": ProviderEndForm(
+                initial={"ends_on": timezone.localdate(access.ends_at) if access.ends_at else None},
+                prefix=f"end-{access.pk}",
+            )
+            if access.status in ENDABLE
+            else None,
         }
         for access in page.object_list
     ]
@@ -134,6 +140,40 @@ def provider_withdraw(request, pk: int):
             _("Accès prestataire de %(email)s retiré ; la personne en est informée.")
             % {"email": access.email},
         )
+    return redirect("delegation:provider-list")
+
+
+@require_POST
+@admin_required
+def provider_end_change(request, pk: int):
+    """The end date of an open access, from the providers list: extended, brought forward or
+    removed."""
+    access = selectors.provider_access_get(company=request.company, pk=pk)
+    if access is None:
+        raise Http404
+    form = ProviderEndForm(request.POST, prefix=f"end-{access.pk}")
+    if not form.is_valid():
+        for error in form.errors.get("ends_on", []):
+            messages.error(request, str(error))
+        return redirect("delegation:provider-list")
+    try:
+        services.provider_access_end_change(
+            access=access, ends_at=form.ends_at(), actor=request.user, ip_address=client_ip(request)
+        )
+    except ValidationError as error:
+        service_messages(request, error)
+    else:
+        day = form.cleaned_data["ends_on"]
+        if day is None:
+            text = _("L'accès prestataire de %(email)s n'a plus de date de fin.") % {
+                "email": access.email
+            }
+        else:
+            text = _("L'accès prestataire de %(email)s prend désormais fin le %(day)s.") % {
+                "email": access.email,
+                "day": formats.date_format(day, "SHORT_DATE_FORMAT"),
+            }
+        messages.success(request, text)
     return redirect("delegation:provider-list")
 
 

@@ -478,3 +478,42 @@ def send_provider_access_expired(
             "url": url,
         },
     )
+
+
+def send_provider_access_ending(
+    *, user, company_name: str, provider_email: str, ends_on: str, to_provider: bool, url: str
+) -> OutboundEmail:
+    """Reminder to both sides, some days before a provider access reaches its end date."""
+    return email_queue(
+        kind="provider_access_ending",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": user.display_name,
+            "company_name": company_name,
+            "provider_email": provider_email,
+            "ends_on": ends_on,
+            "to_provider": to_provider,
+            "url": url,
+        },
+    )
+
+
+def send_provider_access_ended(
+    *, user, company_name: str, provider_email: str, to_provider: bool, url: str
+) -> OutboundEmail:
+    """To both sides: a provider access reached its end date; its rights are removed."""
+    return email_queue(
+        kind="provider_access_ended",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": user.display_name,
+            "company_name": company_name,
+            "provider_email": provider_email,
+            "to_provider": to_provider,
+            "url": url,
+        },
+    )

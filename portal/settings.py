@@ -225,6 +225,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "delegation.tasks.provider_accesses_expire",
         "schedule": 3600.0,
     },
+    "provider-access-end": {
+        "task": "delegation.tasks.provider_accesses_end_due",
+        "schedule": 3600.0,
+    },
+    "provider-access-remind": {
+        "task": "delegation.tasks.provider_accesses_remind",
+        "schedule": 3600.0,
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -1,5 +1,10 @@
 """Writes of the delegation app: company selection, provider access, router grants."""
 
+from .provider_changes import (
+    provider_access_end_change,
+    provider_accesses_end_due,
+    provider_accesses_remind,
+)
 from .providers import (
     provider_accept_errors,
     provider_access_accept,
@@ -28,12 +33,15 @@ __all__ = [
     "Cascade",
     "company_select",
     "provider_accept_errors",
+    "provider_access_end_change",
     "provider_access_accept",
     "provider_access_give_up",
     "provider_access_offer",
     "provider_access_refuse",
     "provider_access_withdraw",
+    "provider_accesses_end_due",
     "provider_accesses_expire",
+    "provider_accesses_remind",
     "provider_answer_errors",
     "provider_rights_errors",
     "rights_hand_on",
