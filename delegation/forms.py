@@ -6,6 +6,7 @@ the reason), one block per application, each with its own prefix so that they sh
 """
 
 import datetime
+from collections.abc import Mapping
 from typing import cast
 
 from django import forms
@@ -101,9 +102,17 @@ class ProviderRightsForm(forms.Form):
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
 
-    def __init__(self, data=None, *, choices: RightsChoices, ceiling: Ceiling):
+    def __init__(
+        self,
+        data=None,
+        *,
+        choices: RightsChoices,
+        ceiling: Ceiling,
+        current: Mapping[int, Scope] | None = None,
+    ):
         super().__init__(data, prefix=choices.application.code)
         self.choices = choices
+        self.current = current or {}
         self.ceiling = ceiling
         self.application = choices.application
         self.dimensions = _dimensions(choices)
@@ -130,7 +139,7 @@ class ProviderRightsForm(forms.Form):
 
     def _selected(self, name: str) -> set[int]:
         if not self.is_bound:
-            return set()
+            return self._current(name)
         data = self.data
         key = self.add_prefix(name)
         raw = data.getlist(key) if isinstance(data, QueryDict) else data.get(key, [])
@@ -141,6 +150,14 @@ class ProviderRightsForm(forms.Form):
             except (TypeError, ValueError):
                 continue
         return values
+
+    def _current(self, name: str) -> set[int]:
+        """What an unbound form shows ticked: the rights the provider holds now (`current`),
+        items as the union of their scopes (the editor gives every right the same items)."""
+        mine = {p.pk: self.current[p.pk] for p in self.choices.permissions if p.pk in self.current}
+        if name == "permissions":
+            return set(mine)
+        return set(getattr(union_scope(mine), name)) if mine else set()
 
     def permission_rows(self) -> list[dict]:
         selected = self._selected("permissions")

@@ -49,6 +49,7 @@ def provider_list(request):
             "access": access,
             "companies": selectors.provider_company_names(access),
             "may_withdraw": access.status in ENDABLE,
+            "may_edit": access.status == ProviderAccessStatus.ACTIVE,
             "end_form": ProviderEndForm(
                 initial={"ends_on": timezone.localdate(access.ends_at) if access.ends_at else None},
                 prefix=f"end-{access.pk}",
@@ -61,16 +62,28 @@ def provider_list(request):
     return render(request, "delegation/providers/list.html", {"page_obj": page, "rows": rows})
 
 
-def _rights_forms(request, ceiling) -> list[ProviderRightsForm]:
+def _rights_forms(request, ceiling, current=None) -> list[ProviderRightsForm]:
     data = request.POST if request.method == "POST" else None
     return [
         ProviderRightsForm(
             data,
             choices=account_selectors.rights_choices(company=request.company, application=app),
             ceiling=ceiling,
+            current=current,
         )
         for app in account_selectors.enabled_application_list(company=request.company)
     ]
+
+
+def _posted_rights(rights_forms: list[ProviderRightsForm]) -> tuple[dict | None, list[str]]:
+    """The rights ticked in every application's form (None when a form is invalid), and the
+    errors to show above them."""
+    checked = [rf.is_valid() for rf in rights_forms]  # every form, for its errors
+    errors = [str(e) for rf in rights_forms for field in rf.errors.values() for e in field]
+    valid = all(checked)
+    if not valid or errors:
+        return None, errors
+    return {p: s for rf in rights_forms for p, s in rf.rights().items()}, []
 
 
 @admin_required
@@ -175,6 +188,45 @@ def provider_end_change(request, pk: int):
             }
         messages.success(request, text)
     return redirect("delegation:provider-list")
+
+
+@admin_required
+def provider_rights(request, pk: int):
+    """An active provider's rights, in the editor of the offer under the administrator's
+    ceiling: narrowed, extended or removed without withdrawing the access."""
+    access = selectors.provider_access_get(company=request.company, pk=pk)
+    if access is None or access.status != ProviderAccessStatus.ACTIVE or not access.membership:
+        raise Http404
+    current = account_selectors.member_rights(membership=access.membership)
+    rights_forms = _rights_forms(request, Ceiling.for_request(request), current)
+    errors: list[str] = []
+    if request.method == "POST":
+        rights, errors = _posted_rights(rights_forms)
+        if rights is not None:
+            try:
+                changed = services.provider_access_rights_change(
+                    access=access, rights=rights, actor=request.user, ip_address=client_ip(request)
+                )
+            except ValidationError as error:
+                errors = list(error.messages)
+            else:
+                if changed:
+                    text = _("Droits de %(email)s enregistrés ; la personne en est informée.")
+                else:
+                    text = _("Aucun changement pour %(email)s.")
+                messages.success(request, text % {"email": access.email})
+                return redirect("delegation:provider-list")
+    return render(
+        request,
+        "delegation/providers/rights.html",
+        {
+            "access": access,
+            "companies": selectors.provider_company_names(access),
+            "lines": selectors.rights_lines(current),
+            "rights_forms": rights_forms,
+            "errors": errors,
+        },
+    )
 
 
 # --- The provider ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from .provider_changes import (
     provider_access_end_change,
+    provider_access_rights_change,
     provider_accesses_end_due,
     provider_accesses_remind,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "provider_access_end_change",
     "provider_access_accept",
     "provider_access_give_up",
+    "provider_access_rights_change",
     "provider_access_offer",
     "provider_access_refuse",
     "provider_access_withdraw",

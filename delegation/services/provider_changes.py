@@ -11,6 +11,7 @@ Rules kept here:
 - every change writes an audit row; the other side is told by e-mail and portal message.
 """
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -20,13 +21,26 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import Grant, User
-from accounts.services import AuditKind, audit_record
+from accounts import selectors as account_selectors
+from accounts.models import Grant, Permission, User
+from accounts.permissions import Ceiling, Scope
+from accounts.services import AuditKind, audit_record, rights_errors
+from accounts.services import rights_lines as held_lines
+from accounts.services.grants import rights_replace
 from notifications import emails
 from notifications.services import message_create
 
 from ..models import ProviderAccess, ProviderAccessStatus
-from .providers import _end, _list_url, _locked, _mandant_admins, _mine_url, _tell_mandant
+from .providers import (
+    _end,
+    _grouped,
+    _list_url,
+    _locked,
+    _mandant_admins,
+    _mine_url,
+    _stored,
+    _tell_mandant,
+)
 
 END_REMINDER_DAYS = 14
 OPEN = (ProviderAccessStatus.PENDING, ProviderAccessStatus.ACTIVE)
@@ -267,5 +281,112 @@ def _ended_told(access: ProviderAccess) -> None:
                 "chez %(company)s sont retirés."
             )
             % names,
+        ),
+    )
+
+
+# --- Rights --------------------------------------------------------------------------------------
+
+
+def _rights_change_errors(
+    *, access: ProviderAccess, rights: Mapping[Permission, Scope], ceiling: Ceiling
+) -> list[str]:
+    """Why these rights cannot replace the active provider's: the usual rules of the rights
+    editor (only what is added is checked against the ceiling), per enabled application."""
+    if not rights:
+        return [
+            _(
+                "Un prestataire garde au moins un droit : pour tout lui retirer, retirez son "
+                "accès prestataire."
+            )
+        ]
+    enabled = account_selectors.enabled_application_list(company=access.company)
+    grouped = _grouped(rights)
+    errors: list[str] = []
+    if set(grouped) - set(enabled) or any(not p.is_active for p in rights):
+        errors.append(_("Droit inconnu pour cette société."))
+    assert access.membership is not None
+    for application in enabled:
+        errors.extend(
+            rights_errors(
+                membership=access.membership,
+                application=application,
+                rights=grouped.get(application, {}),
+                ceiling=ceiling,
+            )
+        )
+    return list(dict.fromkeys(errors))
+
+
+@transaction.atomic
+def provider_access_rights_change(
+    *,
+    access: ProviderAccess,
+    rights: Mapping[Permission, Scope],
+    actor: User,
+    ip_address: str | None = None,
+) -> bool:
+    """The mandant narrows, extends or removes an active provider's rights without withdrawing
+    the access: what is added must be under the actor's ceiling; all or nothing; the provider
+    is told what they now hold. Returns whether anything changed."""
+    access = _locked(access)
+    membership = access.membership
+    if access.status != ProviderAccessStatus.ACTIVE or membership is None:
+        raise ValidationError(_("Cet accès prestataire n'est pas actif."))
+    ceiling = Ceiling.for_actor(actor=actor, company=access.company)
+    if errors := _rights_change_errors(access=access, rights=rights, ceiling=ceiling):
+        raise ValidationError(errors)
+    grouped = _grouped(rights)
+    changed = False
+    for application in account_selectors.enabled_application_list(company=access.company):
+        changed |= bool(
+            rights_replace(
+                membership=membership,
+                application=application,
+                rights=grouped.get(application, {}),
+                actor=actor,
+                ceiling=ceiling,
+                ip_address=ip_address,
+                notify=False,
+            )
+        )
+    if not changed:
+        return False
+    # New grants carry the access's end date too, so that the engine stops them with the rest.
+    Grant.objects.active().filter(membership=membership).update(ends_at=access.ends_at)
+    before = access.requested_rights
+    access.requested_rights = _stored(rights)
+    access.save(update_fields=["requested_rights"])
+    audit_record(
+        actor=actor,
+        company=access.company,
+        kind=AuditKind.PROVIDER_RIGHTS_CHANGED,
+        target=access,
+        before={"rights": before},
+        after={"rights": access.requested_rights},
+        ip_address=ip_address,
+    )
+    _rights_told(access)
+    return True
+
+
+def _rights_told(access: ProviderAccess) -> None:
+    provider = _provider(access)
+    if provider is None or access.membership is None:
+        return
+    with translation.override(provider.language):
+        lines = held_lines(membership=access.membership)
+    emails.send_rights_changed(user=provider, company_name=access.company.name, lines=lines)
+    names = {"company": access.company.name}
+    _tell_provider(
+        access,
+        kind="provider.rights_changed",
+        subject=lambda: _("Vos droits de prestataire ont changé"),
+        body=lambda: (
+            _(
+                "%(company)s a modifié les droits de votre accès prestataire ; vous les retrouvez "
+                "dans « Mes accès prestataire »."
+            )
+            % names
         ),
     )
