@@ -56,6 +56,25 @@ class ProviderOfferForm(forms.Form):
         return value
 
 
+class ProviderAskForm(forms.Form):
+    """A provider asks a company for provider access, naming one of its customer accounts."""
+
+    account_number = forms.CharField(
+        label=_("Numéro de compte client de la société"),
+        max_length=32,
+        help_text=_("Un numéro de compte client de la société pour laquelle vous travaillez."),
+    )
+    message = forms.CharField(
+        label=_("Message aux administrateurs de la société"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Qui vous êtes, pour quel travail, avec quels droits. 1000 caractères au plus."
+        ),
+    )
+
+
 class ProviderEndForm(forms.Form):
     """The new end date of a provider access, from the providers list (empty: no end)."""
 

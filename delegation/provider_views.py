@@ -26,7 +26,7 @@ from common.links import ClosedLinkWords, LinkState, render_closed_link
 from common.views import service_messages
 
 from . import selectors, services
-from .forms import ProviderEndForm, ProviderOfferForm, ProviderRightsForm
+from .forms import ProviderAskForm, ProviderEndForm, ProviderOfferForm, ProviderRightsForm
 from .models import ProviderAccess, ProviderAccessStatus
 
 PAGE_SIZE = 25
@@ -59,7 +59,18 @@ def provider_list(request):
         }
         for access in page.object_list
     ]
-    return render(request, "delegation/providers/list.html", {"page_obj": page, "rows": rows})
+    requests = [
+        {
+            "request": access_request,
+            "companies": [m.company.name for m in access_request.requester.own_memberships],
+        }
+        for access_request in selectors.provider_request_list(company=request.company)
+    ]
+    return render(
+        request,
+        "delegation/providers/list.html",
+        {"page_obj": page, "rows": rows, "requests": requests},
+    )
 
 
 def _rights_forms(request, ceiling, current=None) -> list[ProviderRightsForm]:
@@ -90,8 +101,16 @@ def _posted_rights(rights_forms: list[ProviderRightsForm]) -> tuple[dict | None,
 def provider_add(request):
     """E-mail, remark, then the rights per application under the administrator's ceiling. The
     answer is the same whether a login has the address or not."""
+    answering = None
+    if "request" in request.GET:
+        answering = selectors.provider_request_get(
+            company=request.company, pk=_int(request.GET["request"])
+        )
+        if answering is None:
+            raise Http404
     ceiling = Ceiling.for_request(request)
-    form = ProviderOfferForm(request.POST or None)
+    initial = {"email": answering.email} if answering is not None else None
+    form = ProviderOfferForm(request.POST or None, initial=initial)
     rights_forms = _rights_forms(request, ceiling)
     errors: list[str] = []
     if request.method == "POST":
@@ -112,6 +131,7 @@ def provider_add(request):
                     ends_at=timezone.make_aware(datetime.combine(ends_at, time.min))
                     if ends_at
                     else None,
+                    answering=answering,
                 )
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
@@ -131,8 +151,33 @@ def provider_add(request):
     return render(
         request,
         "delegation/providers/add.html",
-        {"form": form, "rights_forms": rights_forms, "errors": errors},
+        {"form": form, "rights_forms": rights_forms, "errors": errors, "answering": answering},
     )
+
+
+def _int(value: str) -> int:
+    return int(value) if value.isdigit() else 0
+
+
+@require_POST
+@admin_required
+def provider_request_decline(request, pk: int):
+    access_request = selectors.provider_request_get(company=request.company, pk=pk)
+    if access_request is None:
+        raise Http404
+    try:
+        services.provider_request_decline(
+            access_request=access_request, actor=request.user, ip_address=client_ip(request)
+        )
+    except ValidationError as error:
+        service_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("Demande de %(email)s déclinée ; la personne en est informée.")
+            % {"email": access_request.email},
+        )
+    return redirect("delegation:provider-list")
 
 
 @require_POST
@@ -247,6 +292,38 @@ def _offer_details(access: ProviderAccess) -> list[tuple[str, str]]:
 
 @login_required
 def provider_list_mine(request):
+    return _mine_page(request, ProviderAskForm())
+
+
+@require_POST
+@login_required
+def provider_ask(request):
+    """A provider asks a company for access. The answer never depends on the company: the same
+    message whether the account number exists or not."""
+    form = ProviderAskForm(request.POST)
+    if not form.is_valid():
+        return _mine_page(request, form)
+    try:
+        services.provider_access_ask(
+            requester=request.user,
+            account_number=form.cleaned_data["account_number"],
+            message=form.cleaned_data["message"],
+            ip_address=client_ip(request),
+        )
+    except ValidationError as error:
+        service_messages(request, error)
+        return _mine_page(request, form)
+    messages.success(
+        request,
+        _(
+            "Votre demande a été envoyée. Si la société vous propose un accès, vous recevrez un "
+            "e-mail et le retrouverez ici."
+        ),
+    )
+    return redirect("delegation:provider-list-mine")
+
+
+def _mine_page(request, ask_form: ProviderAskForm):
     rows = [
         {
             "access": access,
@@ -256,7 +333,7 @@ def provider_list_mine(request):
         }
         for access in selectors.provider_access_list_for_person(user=request.user)
     ]
-    return render(request, "delegation/providers/mine.html", {"rows": rows})
+    return render(request, "delegation/providers/mine.html", {"rows": rows, "ask_form": ask_form})
 
 
 def _answer(request, access: ProviderAccess, action: str) -> bool:

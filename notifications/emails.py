@@ -517,3 +517,43 @@ def send_provider_access_ended(
             "url": url,
         },
     )
+
+
+def send_provider_access_requested(
+    *,
+    user,
+    requester_name: str,
+    requester_email: str,
+    requester_companies: str,
+    account_number: str,
+    message: str,
+    url: str,
+) -> OutboundEmail:
+    """To an administrator of the company asked: a person of another company asks for
+    provider access."""
+    return email_queue(
+        kind="provider_access_requested",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": user.display_name,
+            "requester_name": requester_name,
+            "requester_email": requester_email,
+            "requester_companies": requester_companies,
+            "account_number": account_number,
+            "message": message,
+            "url": url,
+        },
+    )
+
+
+def send_provider_request_declined(*, user, company_name: str) -> OutboundEmail:
+    """To the person who asked for provider access: the company declined."""
+    return email_queue(
+        kind="provider_request_declined",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={"display_name": user.display_name, "company_name": company_name},
+    )

@@ -187,7 +187,7 @@ def _remind_one(pk: int, *, now: datetime, days: int) -> int:
         ),
     )
     _tell_mandant(
-        access=access,
+        company=access.company,
         kind="provider.ending",
         words=lambda: (
             _("L'accès prestataire de %(email)s prend bientôt fin") % names,
@@ -272,7 +272,7 @@ def _ended_told(access: ProviderAccess) -> None:
         ),
     )
     _tell_mandant(
-        access=access,
+        company=access.company,
         kind="provider.ended",
         words=lambda: (
             _("L'accès prestataire de %(email)s a pris fin") % names,
