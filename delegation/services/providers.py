@@ -334,6 +334,13 @@ def provider_accept_errors(*, access: ProviderAccess, user: User) -> list[str]:
     """Why this person may not accept: the answer rules, plus a login of another company."""
     if errors := provider_answer_errors(access=access, user=user):
         return errors
+    if access.ends_at is not None and access.ends_at <= timezone.now():
+        return [
+            _(
+                "Cet accès prestataire a déjà atteint sa date de fin : demandez à la société de "
+                "vous en proposer un nouveau."
+            )
+        ]
     own = Membership.objects.filter(user=user).exclude(kind=MembershipKind.PROVIDER)
     if own.filter(company=access.company).exists():
         return [_("Vous faites partie de cette société : un accès prestataire ne vous sert pas.")]

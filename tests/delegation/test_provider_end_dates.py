@@ -226,3 +226,14 @@ def test_on_the_end_date_the_access_ends_and_both_sides_are_told(
     listing = client.get(reverse("delegation:provider-list")).content.decode()
     assert "Terminé" in listing
     assert reverse("delegation:provider-end", args=[accepted.pk]) not in listing
+
+
+def test_an_offer_past_its_end_date_cannot_be_accepted(
+    client, offered, swiss, logiserv, django_capture_on_commit_callbacks
+):
+    _set_end(client, swiss, offered["access"], _day(3), django_capture_on_commit_callbacks)
+    with time_machine.travel(_start(_day(4))):
+        base._accept(client, logiserv, offered["key"], django_capture_on_commit_callbacks)
+    offered["access"].refresh_from_db()
+    assert offered["access"].status == ProviderAccessStatus.PENDING
+    assert not Membership.objects.filter(user=logiserv, company=swiss["company"]).exists()
