@@ -6,6 +6,7 @@ the reason), one block per application, each with its own prefix so that they sh
 """
 
 import datetime
+from collections.abc import Mapping
 from typing import cast
 
 from django import forms
@@ -55,6 +56,50 @@ class ProviderOfferForm(forms.Form):
         return value
 
 
+class ProviderAskForm(forms.Form):
+    """A provider asks a company for provider access, naming one of its customer accounts."""
+
+    account_number = forms.CharField(
+        label=_("Numéro de compte client de la société"),
+        max_length=32,
+        help_text=_("Un numéro de compte client de la société pour laquelle vous travaillez."),
+    )
+    message = forms.CharField(
+        label=_("Message aux administrateurs de la société"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Qui vous êtes, pour quel travail, avec quels droits. 1000 caractères au plus."
+        ),
+    )
+
+
+class ProviderEndForm(forms.Form):
+    """The new end date of a provider access, from the providers list (empty: no end)."""
+
+    ends_on = forms.DateField(
+        label=_("Fin de l'accès"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # what browsers read
+        help_text=_("Vide : sans fin."),
+    )
+
+    def clean_ends_on(self):
+        value = self.cleaned_data.get("ends_on")
+        if value is not None and value <= timezone.localdate():
+            raise forms.ValidationError(gettext("Choisissez une date dans le futur."))
+        return value
+
+    def ends_at(self) -> datetime.datetime | None:
+        """The start of the chosen day in the portal's time zone, as for an offer: the access
+        no longer works on that day."""
+        day = self.cleaned_data.get("ends_on")
+        if day is None:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def _dimensions(choices: RightsChoices) -> list[str]:
     app = choices.application
     flags = {
@@ -76,9 +121,17 @@ class ProviderRightsForm(forms.Form):
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
 
-    def __init__(self, data=None, *, choices: RightsChoices, ceiling: Ceiling):
+    def __init__(
+        self,
+        data=None,
+        *,
+        choices: RightsChoices,
+        ceiling: Ceiling,
+        current: Mapping[int, Scope] | None = None,
+    ):
         super().__init__(data, prefix=choices.application.code)
         self.choices = choices
+        self.current = current or {}
         self.ceiling = ceiling
         self.application = choices.application
         self.dimensions = _dimensions(choices)
@@ -105,7 +158,7 @@ class ProviderRightsForm(forms.Form):
 
     def _selected(self, name: str) -> set[int]:
         if not self.is_bound:
-            return set()
+            return self._current(name)
         data = self.data
         key = self.add_prefix(name)
         raw = data.getlist(key) if isinstance(data, QueryDict) else data.get(key, [])
@@ -116,6 +169,14 @@ class ProviderRightsForm(forms.Form):
             except (TypeError, ValueError):
                 continue
         return values
+
+    def _current(self, name: str) -> set[int]:
+        """What an unbound form shows ticked: the rights the provider holds now (`current`),
+        items as the union of their scopes (the editor gives every right the same items)."""
+        mine = {p.pk: self.current[p.pk] for p in self.choices.permissions if p.pk in self.current}
+        if name == "permissions":
+            return set(mine)
+        return set(getattr(union_scope(mine), name)) if mine else set()
 
     def permission_rows(self) -> list[dict]:
         selected = self._selected("permissions")

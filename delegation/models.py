@@ -3,6 +3,7 @@ person of another company, who accepts or refuses; either side ends it later."""
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Company, Membership, User
@@ -77,6 +78,12 @@ class ProviderAccess(SingleUseLink):
     ends_at = models.DateTimeField(
         _("prend fin le"), null=True, blank=True, help_text=_("Vide : sans fin.")
     )
+    end_reminded_at = models.DateTimeField(
+        _("fin rappelée le"),
+        null=True,
+        blank=True,
+        help_text=_("Le rappel part une fois, 14 jours avant la fin ; vidé quand la date change."),
+    )
     user = models.ForeignKey(
         User,
         on_delete=models.PROTECT,
@@ -110,6 +117,71 @@ class ProviderAccess(SingleUseLink):
         indexes = [
             models.Index(fields=["status", "expires_at"], name="delegation_pa_status_expiry"),
             models.Index(fields=["email", "status"], name="delegation_pa_email_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.company}"
+
+
+class ProviderRequestStatus(models.TextChoices):
+    PENDING = "pending", _("À traiter")
+    GRANTED = "granted", _("Accès proposé")
+    DECLINED = "declined", _("Déclinée")
+
+
+class ProviderAccessRequest(models.Model):
+    """A person of another company asks a company for provider access, naming one of its
+    customer account numbers. Stored only when the number belongs to an active company, which
+    the requester is never told; the company's administrators answer by offering provider access
+    (the usual offer, to the requester's address) or by declining."""
+
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        related_name="provider_access_requests",
+        verbose_name=_("société sollicitée"),
+    )
+    requester = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("demandeur")
+    )
+    email = models.EmailField(_("adresse e-mail du demandeur"))
+    account_number = models.CharField(_("numéro de compte client indiqué"), max_length=32)
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=16,
+        choices=ProviderRequestStatus.choices,
+        default=ProviderRequestStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    decided_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("traité par"),
+    )
+    access = models.ForeignKey(
+        ProviderAccess,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("accès proposé en réponse"),
+    )
+
+    class Meta:
+        verbose_name = _("demande d'accès prestataire")
+        verbose_name_plural = _("demandes d'accès prestataire")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "requester"],
+                condition=Q(status="pending"),
+                name="delegation_provider_request_one_pending",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,7 +26,7 @@ from common.links import ClosedLinkWords, LinkState, render_closed_link
 from common.views import service_messages
 
 from . import selectors, services
-from .forms import ProviderOfferForm, ProviderRightsForm
+from .forms import ProviderAskForm, ProviderEndForm, ProviderOfferForm, ProviderRightsForm
 from .models import ProviderAccess, ProviderAccessStatus
 
 PAGE_SIZE = 25
@@ -49,30 +49,68 @@ def provider_list(request):
             "access": access,
             "companies": selectors.provider_company_names(access),
             "may_withdraw": access.status in ENDABLE,
+            "may_edit": access.status == ProviderAccessStatus.ACTIVE,
+            "end_form": ProviderEndForm(
+                initial={"ends_on": timezone.localdate(access.ends_at) if access.ends_at else None},
+                prefix=f"end-{access.pk}",
+            )
+            if access.status in ENDABLE
+            else None,
         }
         for access in page.object_list
     ]
-    return render(request, "delegation/providers/list.html", {"page_obj": page, "rows": rows})
+    requests = [
+        {
+            "request": access_request,
+            "companies": [m.company.name for m in access_request.requester.own_memberships],
+        }
+        for access_request in selectors.provider_request_list(company=request.company)
+    ]
+    return render(
+        request,
+        "delegation/providers/list.html",
+        {"page_obj": page, "rows": rows, "requests": requests},
+    )
 
 
-def _rights_forms(request, ceiling) -> list[ProviderRightsForm]:
+def _rights_forms(request, ceiling, current=None) -> list[ProviderRightsForm]:
     data = request.POST if request.method == "POST" else None
     return [
         ProviderRightsForm(
             data,
             choices=account_selectors.rights_choices(company=request.company, application=app),
             ceiling=ceiling,
+            current=current,
         )
         for app in account_selectors.enabled_application_list(company=request.company)
     ]
+
+
+def _posted_rights(rights_forms: list[ProviderRightsForm]) -> tuple[dict | None, list[str]]:
+    """The rights ticked in every application's form (None when a form is invalid), and the
+    errors to show above them."""
+    checked = [rf.is_valid() for rf in rights_forms]  # every form, for its errors
+    errors = [str(e) for rf in rights_forms for field in rf.errors.values() for e in field]
+    valid = all(checked)
+    if not valid or errors:
+        return None, errors
+    return {p: s for rf in rights_forms for p, s in rf.rights().items()}, []
 
 
 @admin_required
 def provider_add(request):
     """E-mail, remark, then the rights per application under the administrator's ceiling. The
     answer is the same whether a login has the address or not."""
+    answering = None
+    if "request" in request.GET:
+        answering = selectors.provider_request_get(
+            company=request.company, pk=_int(request.GET["request"])
+        )
+        if answering is None:
+            raise Http404
     ceiling = Ceiling.for_request(request)
-    form = ProviderOfferForm(request.POST or None)
+    initial = {"email": answering.email} if answering is not None else None
+    form = ProviderOfferForm(request.POST or None, initial=initial)
     rights_forms = _rights_forms(request, ceiling)
     errors: list[str] = []
     if request.method == "POST":
@@ -93,6 +131,7 @@ def provider_add(request):
                     ends_at=timezone.make_aware(datetime.combine(ends_at, time.min))
                     if ends_at
                     else None,
+                    answering=answering,
                 )
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
@@ -112,8 +151,33 @@ def provider_add(request):
     return render(
         request,
         "delegation/providers/add.html",
-        {"form": form, "rights_forms": rights_forms, "errors": errors},
+        {"form": form, "rights_forms": rights_forms, "errors": errors, "answering": answering},
     )
+
+
+def _int(value: str) -> int:
+    return int(value) if value.isdigit() else 0
+
+
+@require_POST
+@admin_required
+def provider_request_decline(request, pk: int):
+    access_request = selectors.provider_request_get(company=request.company, pk=pk)
+    if access_request is None:
+        raise Http404
+    try:
+        services.provider_request_decline(
+            access_request=access_request, actor=request.user, ip_address=client_ip(request)
+        )
+    except ValidationError as error:
+        service_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("Demande de %(email)s déclinée ; la personne en est informée.")
+            % {"email": access_request.email},
+        )
+    return redirect("delegation:provider-list")
 
 
 @require_POST
@@ -137,6 +201,79 @@ def provider_withdraw(request, pk: int):
     return redirect("delegation:provider-list")
 
 
+@require_POST
+@admin_required
+def provider_end_change(request, pk: int):
+    """The end date of an open access, from the providers list: extended, brought forward or
+    removed."""
+    access = selectors.provider_access_get(company=request.company, pk=pk)
+    if access is None:
+        raise Http404
+    form = ProviderEndForm(request.POST, prefix=f"end-{access.pk}")
+    if not form.is_valid():
+        for error in form.errors.get("ends_on", []):
+            messages.error(request, str(error))
+        return redirect("delegation:provider-list")
+    try:
+        services.provider_access_end_change(
+            access=access, ends_at=form.ends_at(), actor=request.user, ip_address=client_ip(request)
+        )
+    except ValidationError as error:
+        service_messages(request, error)
+    else:
+        day = form.cleaned_data["ends_on"]
+        if day is None:
+            text = _("L'accès prestataire de %(email)s n'a plus de date de fin.") % {
+                "email": access.email
+            }
+        else:
+            text = _("L'accès prestataire de %(email)s prend désormais fin le %(day)s.") % {
+                "email": access.email,
+                "day": formats.date_format(day, "SHORT_DATE_FORMAT"),
+            }
+        messages.success(request, text)
+    return redirect("delegation:provider-list")
+
+
+@admin_required
+def provider_rights(request, pk: int):
+    """An active provider's rights, in the editor of the offer under the administrator's
+    ceiling: narrowed, extended or removed without withdrawing the access."""
+    access = selectors.provider_access_get(company=request.company, pk=pk)
+    if access is None or access.status != ProviderAccessStatus.ACTIVE or not access.membership:
+        raise Http404
+    current = account_selectors.member_rights(membership=access.membership)
+    rights_forms = _rights_forms(request, Ceiling.for_request(request), current)
+    errors: list[str] = []
+    if request.method == "POST":
+        rights, errors = _posted_rights(rights_forms)
+        if rights is not None:
+            try:
+                changed = services.provider_access_rights_change(
+                    access=access, rights=rights, actor=request.user, ip_address=client_ip(request)
+                )
+            except ValidationError as error:
+                errors = list(error.messages)
+            else:
+                if changed:
+                    text = _("Droits de %(email)s enregistrés ; la personne en est informée.")
+                else:
+                    text = _("Aucun changement pour %(email)s.")
+                messages.success(request, text % {"email": access.email})
+                return redirect("delegation:provider-list")
+    return render(
+        request,
+        "delegation/providers/rights.html",
+        {
+            "access": access,
+            "companies": selectors.provider_company_names(access),
+            "lines": selectors.rights_lines(current),
+            "rights_forms": rights_forms,
+            "errors": errors,
+        },
+    )
+
+
 # --- The provider ------------------------------------------------------------------------------
 
 
@@ -155,6 +292,38 @@ def _offer_details(access: ProviderAccess) -> list[tuple[str, str]]:
 
 @login_required
 def provider_list_mine(request):
+    return _mine_page(request, ProviderAskForm())
+
+
+@require_POST
+@login_required
+def provider_ask(request):
+    """A provider asks a company for access. The answer never depends on the company: the same
+    message whether the account number exists or not."""
+    form = ProviderAskForm(request.POST)
+    if not form.is_valid():
+        return _mine_page(request, form)
+    try:
+        services.provider_access_ask(
+            requester=request.user,
+            account_number=form.cleaned_data["account_number"],
+            message=form.cleaned_data["message"],
+            ip_address=client_ip(request),
+        )
+    except ValidationError as error:
+        service_messages(request, error)
+        return _mine_page(request, form)
+    messages.success(
+        request,
+        _(
+            "Votre demande a été envoyée. Si la société vous propose un accès, vous recevrez un "
+            "e-mail et le retrouverez ici."
+        ),
+    )
+    return redirect("delegation:provider-list-mine")
+
+
+def _mine_page(request, ask_form: ProviderAskForm):
     rows = [
         {
             "access": access,
@@ -164,7 +333,7 @@ def provider_list_mine(request):
         }
         for access in selectors.provider_access_list_for_person(user=request.user)
     ]
-    return render(request, "delegation/providers/mine.html", {"rows": rows})
+    return render(request, "delegation/providers/mine.html", {"rows": rows, "ask_form": ask_form})
 
 
 def _answer(request, access: ProviderAccess, action: str) -> bool:

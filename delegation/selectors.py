@@ -22,7 +22,12 @@ from accounts.models import (
 from accounts.permissions import Scope, grants_with_scopes
 from common.links import FoundLink, LinkState, link_lookup
 
-from .models import ProviderAccess, ProviderAccessStatus
+from .models import (
+    ProviderAccess,
+    ProviderAccessRequest,
+    ProviderAccessStatus,
+    ProviderRequestStatus,
+)
 
 WITHDRAWN = "withdrawn"  # a pending offer closed by its mandant (or expired by the task)
 
@@ -71,6 +76,40 @@ def provider_access_lookup(*, key: str) -> FoundLink[ProviderAccess]:
         key,
         closed=provider_access_state,
     )
+
+
+def provider_request_company(*, account_number: str) -> Company | None:
+    """The active company owning an active customer account of this number (for a provider's
+    request; never shown to the requester)."""
+    account = (
+        CustomerAccount.objects.filter(
+            number=account_number, is_active=True, company__is_active=True
+        )
+        .select_related("company")
+        .first()
+    )
+    return account.company if account is not None else None
+
+
+def provider_request_list(*, company: Company) -> QuerySet[ProviderAccessRequest]:
+    """Requests for provider access waiting for this company's answer, oldest first, with the
+    requester's own companies (as `requester.own_memberships`)."""
+    own = (
+        Membership.objects.active().exclude(kind=MembershipKind.PROVIDER).select_related("company")
+    )
+    return (
+        ProviderAccessRequest.objects.filter(company=company, status=ProviderRequestStatus.PENDING)
+        .select_related("requester")
+        .prefetch_related(
+            Prefetch("requester__memberships", queryset=own, to_attr="own_memberships")
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def provider_request_get(*, company: Company, pk: int) -> ProviderAccessRequest | None:
+    """One request waiting for this company's answer (None otherwise: the view says 404)."""
+    return provider_request_list(company=company).filter(pk=pk).first()
 
 
 def provider_company_names(access: ProviderAccess) -> list[str]:

@@ -12,6 +12,19 @@ def provider_accesses_expire() -> int:
 
 
 @shared_task
+def provider_accesses_end_due() -> int:
+    """Periodic (beat): active provider accesses past their end date end (the engine already
+    stopped counting their grants at the date)."""
+    return services.provider_accesses_end_due()
+
+
+@shared_task
+def provider_accesses_remind() -> int:
+    """Periodic (beat): both sides are told 14 days before a provider access ends."""
+    return services.provider_accesses_remind()
+
+
+@shared_task
 def router_rights_end_due() -> int:
     """Received rights past their end date end, with the cascade (the engine already stopped
     counting them at the date)."""

@@ -19,6 +19,14 @@ urlpatterns = [
     path(
         "providers/<int:pk>/withdraw/", provider_views.provider_withdraw, name="provider-withdraw"
     ),
+    path("providers/<int:pk>/rights/", provider_views.provider_rights, name="provider-rights"),
+    path("providers/<int:pk>/end/", provider_views.provider_end_change, name="provider-end"),
+    path(
+        "providers/requests/<int:pk>/decline/",
+        provider_views.provider_request_decline,
+        name="provider-request-decline",
+    ),
+    path("me/provider-access/ask/", provider_views.provider_ask, name="provider-ask"),
     path("me/provider-access/", provider_views.provider_list_mine, name="provider-list-mine"),
     path(
         "me/provider-access/<int:pk>/answer/",

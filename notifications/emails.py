@@ -503,3 +503,82 @@ def send_provider_access_expired(
             "url": url,
         },
     )
+
+
+def send_provider_access_ending(
+    *, user, company_name: str, provider_email: str, ends_on: str, to_provider: bool, url: str
+) -> OutboundEmail:
+    """Reminder to both sides, some days before a provider access reaches its end date."""
+    return email_queue(
+        kind="provider_access_ending",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": user.display_name,
+            "company_name": company_name,
+            "provider_email": provider_email,
+            "ends_on": ends_on,
+            "to_provider": to_provider,
+            "url": url,
+        },
+    )
+
+
+def send_provider_access_ended(
+    *, user, company_name: str, provider_email: str, to_provider: bool, url: str
+) -> OutboundEmail:
+    """To both sides: a provider access reached its end date; its rights are removed."""
+    return email_queue(
+        kind="provider_access_ended",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": user.display_name,
+            "company_name": company_name,
+            "provider_email": provider_email,
+            "to_provider": to_provider,
+            "url": url,
+        },
+    )
+
+
+def send_provider_access_requested(
+    *,
+    user,
+    requester_name: str,
+    requester_email: str,
+    requester_companies: str,
+    account_number: str,
+    message: str,
+    url: str,
+) -> OutboundEmail:
+    """To an administrator of the company asked: a person of another company asks for
+    provider access."""
+    return email_queue(
+        kind="provider_access_requested",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": user.display_name,
+            "requester_name": requester_name,
+            "requester_email": requester_email,
+            "requester_companies": requester_companies,
+            "account_number": account_number,
+            "message": message,
+            "url": url,
+        },
+    )
+
+
+def send_provider_request_declined(*, user, company_name: str) -> OutboundEmail:
+    """To the person who asked for provider access: the company declined."""
+    return email_queue(
+        kind="provider_request_declined",
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context={"display_name": user.display_name, "company_name": company_name},
+    )

@@ -229,6 +229,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     "imports-requeue-stale": {"task": "imports.tasks.import_jobs_requeue_stale", "schedule": 300.0},
     "imports-purge-rows": {"task": "imports.tasks.import_rows_purge", "schedule": 3600.0},
+    "provider-access-end": {
+        "task": "delegation.tasks.provider_accesses_end_due",
+        "schedule": 3600.0,
+    },
+    "provider-access-remind": {
+        "task": "delegation.tasks.provider_accesses_remind",
+        "schedule": 3600.0,
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -276,5 +284,8 @@ ESECURE_REQUEST_EXPIRY_DAYS = env.int("ESECURE_REQUEST_EXPIRY_DAYS", default=30)
 # administrator may offer provider access to this many addresses per hour.
 PROVIDER_ACCESS_VALID_DAYS = env.int("PROVIDER_ACCESS_VALID_DAYS", default=30)
 PROVIDER_OFFERS_PER_HOUR = env.int("PROVIDER_OFFERS_PER_HOUR", default=20)
+# A person may ask companies for provider access this many times per hour (asked by customer
+# account number, so that the form cannot be used to probe many numbers).
+PROVIDER_REQUESTS_PER_HOUR = env.int("PROVIDER_REQUESTS_PER_HOUR", default=5)
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@sesame.example")
 SUPPORT_PHONE = env.str("SUPPORT_PHONE", default="+32 2 201 11 11")

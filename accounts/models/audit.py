@@ -64,6 +64,14 @@ class AuditKind(models.TextChoices):
     PROVIDER_WITHDRAWN = "provider.withdrawn", _("Accès prestataire retiré")
     PROVIDER_GIVEN_UP = "provider.given_up", _("Accès prestataire abandonné")
     PROVIDER_EXPIRED = "provider.expired", _("Accès prestataire expiré sans réponse")
+    PROVIDER_END_CHANGED = "provider.end_changed", _("Date de fin d'un accès prestataire modifiée")
+    PROVIDER_ENDED = "provider.ended", _("Accès prestataire arrivé à sa date de fin")
+    PROVIDER_RIGHTS_CHANGED = "provider.rights_changed", _("Droits d'un prestataire modifiés")
+    PROVIDER_REQUESTED = "provider.requested", _("Accès prestataire demandé par un prestataire")
+    PROVIDER_REQUEST_DECLINED = (
+        "provider.request_declined",
+        _("Demande d'accès prestataire déclinée"),
+    )
     ESECURE_ACCOUNT_ENABLED = "esecure.account_enabled", _("Numéro de compte mis sous eSecure")
     ESECURE_ACCOUNT_ACTIVATED = "esecure.account_activated", _("Protection eSecure activée")
     ESECURE_ACCOUNT_DEACTIVATED = (

@@ -44,7 +44,12 @@ from common.links import link_claim, new_link_key
 from notifications import emails
 from notifications.services import message_create
 
-from ..models import ProviderAccess, ProviderAccessStatus
+from ..models import (
+    ProviderAccess,
+    ProviderAccessRequest,
+    ProviderAccessStatus,
+    ProviderRequestStatus,
+)
 from ..selectors import rights_lines
 
 RATE_KEY = "provider-offers:{user_id}"
@@ -53,17 +58,20 @@ RATE_KEY = "provider-offers:{user_id}"
 # --- Checks ----------------------------------------------------------------------------------
 
 
+def _hourly_count(key: str) -> int:
+    """Counts one more attempt under `key` in the current hour."""
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return 1
+
+
 def _offer_rate_check(actor: User) -> None:
     """At most PROVIDER_OFFERS_PER_HOUR offers per administrator and hour (every attempt that
     names an address counts, so that the page cannot be used to probe many addresses)."""
-    key = RATE_KEY.format(user_id=actor.pk)
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    if count > settings.PROVIDER_OFFERS_PER_HOUR:
+    if _hourly_count(RATE_KEY.format(user_id=actor.pk)) > settings.PROVIDER_OFFERS_PER_HOUR:
         raise ValidationError(
             _(
                 "Vous avez proposé beaucoup d'accès prestataires en peu de temps. Réessayez "
@@ -163,17 +171,15 @@ def _mandant_admins(company: Company) -> list[User]:
     ]
 
 
-def _tell_mandant(
-    *, access: ProviderAccess, kind: str, words: Callable[[], tuple[str, str]]
-) -> None:
+def _tell_mandant(*, company: Company, kind: str, words: Callable[[], tuple[str, str]]) -> None:
     """A portal message to each administrator of the mandant, in their language; `words` gives
     subject and body, called under that language."""
-    for admin in _mandant_admins(access.company):
+    for admin in _mandant_admins(company):
         with translation.override(admin.language):
             subject, body = words()
             message_create(
                 user=admin,
-                company=access.company,
+                company=company,
                 kind=kind,
                 subject=subject,
                 body=body,
@@ -216,9 +222,11 @@ def provider_access_offer(
     actor: User,
     ip_address: str | None = None,
     ends_at=None,
+    answering: ProviderAccessRequest | None = None,
 ) -> ProviderAccess:
     """Offers provider access to an e-mail address, with rights under the actor's ceiling; the
-    address gets a 30-day single-use link, whether or not a login has it (no disclosure)."""
+    address gets a 30-day single-use link, whether or not a login has it (no disclosure).
+    `answering`: the provider's request this offer answers (then marked as answered)."""
     email = email.strip().lower()
     _offer_rate_check(actor)
     if refusal := _address_errors(company=company, email=email):
@@ -239,6 +247,8 @@ def provider_access_offer(
         expires_at=now + timedelta(days=settings.PROVIDER_ACCESS_VALID_DAYS),
         ends_at=ends_at,
     )
+    if answering is not None:
+        _request_answered(answering, access=access, actor=actor, now=now)
     audit_record(
         actor=actor,
         company=company,
@@ -250,6 +260,7 @@ def provider_access_offer(
             "rights": access.requested_rights,
             "expires_at": access.expires_at.isoformat(),
             "ends_at": ends_at.isoformat() if ends_at else None,
+            "request": answering.pk if answering is not None else None,
         },
         ip_address=ip_address,
     )
@@ -286,6 +297,22 @@ def provider_access_offer(
     return access
 
 
+def _request_answered(
+    access_request: ProviderAccessRequest, *, access: ProviderAccess, actor: User, now
+) -> None:
+    """The request an offer answers: still pending and of the offering company, claimed once."""
+    if not (
+        ProviderAccessRequest.objects.filter(
+            pk=access_request.pk,
+            company=access.company,
+            status=ProviderRequestStatus.PENDING,
+        ).update(
+            status=ProviderRequestStatus.GRANTED, decided_at=now, decided_by=actor, access=access
+        )
+    ):
+        raise ValidationError(_("Cette demande d'accès a déjà été traitée."))
+
+
 # --- The provider's answer -------------------------------------------------------------------
 
 
@@ -307,6 +334,13 @@ def provider_accept_errors(*, access: ProviderAccess, user: User) -> list[str]:
     """Why this person may not accept: the answer rules, plus a login of another company."""
     if errors := provider_answer_errors(access=access, user=user):
         return errors
+    if access.ends_at is not None and access.ends_at <= timezone.now():
+        return [
+            _(
+                "Cet accès prestataire a déjà atteint sa date de fin : demandez à la société de "
+                "vous en proposer un nouveau."
+            )
+        ]
     own = Membership.objects.filter(user=user).exclude(kind=MembershipKind.PROVIDER)
     if own.filter(company=access.company).exists():
         return [_("Vous faites partie de cette société : un accès prestataire ne vous sert pas.")]
@@ -449,7 +483,7 @@ def _answer_told(access: ProviderAccess, user: User, *, accepted: bool) -> None:
             "%(name)s (%(email)s) a refusé l'accès prestataire proposé par %(company)s."
         ) % names
 
-    _tell_mandant(access=access, kind="provider.answered", words=words)
+    _tell_mandant(company=access.company, kind="provider.answered", words=words)
 
 
 # --- Ending an access ------------------------------------------------------------------------
@@ -526,7 +560,7 @@ def provider_access_give_up(
         )
     names = {"name": user.display_name, "email": access.email, "company": access.company.name}
     _tell_mandant(
-        access=access,
+        company=access.company,
         kind="provider.given_up",
         words=lambda: (
             _("%(email)s a abandonné son accès prestataire") % names,
