@@ -21,7 +21,7 @@ def test_an_admin_imports_advanced_users(page: Page, live_server, screenshot, tm
     call_command("seed_demo")
     _sign_in(page, live_server.url)
     page.get_by_role("link", name="Imports").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Importer des"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Import : "))
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger le modèle (CSV)").click()
