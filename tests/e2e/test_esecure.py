@@ -156,7 +156,7 @@ def test_admin_approves_from_the_emailed_link_and_adds_a_domain(
     tabs.get_by_role("link", name=re.compile("Utilisateurs autorisés")).click()
     page.get_by_role("link", name="Téléverser").click()
     # The upload goes through the imports engine: template, dry run, then one click.
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("utilisateurs autorisés"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Utilisateurs autorisés"))
     screenshot("esecure-upload")
     page.get_by_label("Fichier CSV").set_input_files(
         files=[
