@@ -152,6 +152,23 @@ CASES: list[tuple[str, str, Callable[[World], None], bool]] = [
         False,
     ),
     (
+        "held as a provider of the company",
+        "provider",
+        lambda w: _update(Membership, w.membership.pk, kind=MembershipKind.PROVIDER),
+        True,
+    ),
+    (
+        "provider access refused",
+        "person",
+        lambda w: _update(
+            Membership,
+            w.membership.pk,
+            kind=MembershipKind.PROVIDER,
+            status=MembershipStatus.REFUSED,
+        ),
+        False,
+    ),
+    (
         "company inactive",
         "person",
         lambda w: _update(type(w.membership.company), w.membership.company_id, is_active=False),
@@ -309,7 +326,17 @@ def _company_choice(w: World) -> bool:
     return Membership.objects.active().filter(pk=w.membership.pk).exists()
 
 
-ALL = {"person", "account", "enabled", "grant", "catalog", "scope", "company", "routed"}
+ALL = {
+    "person",
+    "account",
+    "enabled",
+    "grant",
+    "catalog",
+    "scope",
+    "company",
+    "routed",
+    "provider",
+}
 IMPLEMENTATIONS: dict[str, tuple[Callable[[World], bool], set[str]]] = {
     "rights ceiling (ORM)": (_ceiling, ALL),
     "rights page and GET /api/v1/rights (ORM)": (_rights_page, ALL),
