@@ -15,22 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import SCOPE_DIMENSIONS, Ceiling, Scope
+from accounts.forms.users import (
+    SCOPE_GREYED,
+    SCOPE_LEGENDS,
+    UNKNOWN_CHOICE,
+    scope_item_label,
+    used_dimensions,
+)
+from accounts.permissions import Ceiling, Scope
 from accounts.selectors import RightsChoices, union_scope
-
-SCOPE_LEGENDS = {
-    "accounts": _("Comptes clients"),
-    "billing_addresses": _("Adresses de facturation"),
-    "products": _("Produits"),
-    "service_types": _("Types de bordereaux"),
-}
-SCOPE_GREYED = {
-    "accounts": _("Vous ne détenez aucun droit %(application)s sur ce compte."),
-    "billing_addresses": _("Vous ne détenez aucun droit %(application)s sur cette adresse."),
-    "products": _("Vous ne détenez aucun droit %(application)s pour ce produit."),
-    "service_types": _("Vous ne détenez aucun droit %(application)s pour ce type de bordereau."),
-}
-UNKNOWN_CHOICE = _("Choix inconnu ou hors de votre société : %(value)s.")
 
 
 class ProviderOfferForm(forms.Form):
@@ -100,17 +93,6 @@ class ProviderEndForm(forms.Form):
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _dimensions(choices: RightsChoices) -> list[str]:
-    app = choices.application
-    flags = {
-        "accounts": app.uses_accounts,
-        "billing_addresses": app.uses_billing_addresses,
-        "products": app.uses_products,
-        "service_types": app.uses_service_types,
-    }
-    return [dim for dim in SCOPE_DIMENSIONS if flags[dim]]
-
-
 class ProviderRightsForm(forms.Form):
     """One application's rights offered to a provider, prefixed by the application's code."""
 
@@ -134,7 +116,7 @@ class ProviderRightsForm(forms.Form):
         self.current = current or {}
         self.ceiling = ceiling
         self.application = choices.application
-        self.dimensions = _dimensions(choices)
+        self.dimensions = used_dimensions(choices)
         field = cast(forms.TypedMultipleChoiceField, self.fields["permissions"])
         field.choices = [(p.pk, p.label) for p in choices.permissions]
         for dim in self.dimensions:
@@ -210,7 +192,7 @@ class ProviderRightsForm(forms.Form):
                     {
                         "id": item.pk,
                         "html_id": f"{self.prefix}-{dim}-{item.pk}",
-                        "label": _item_label(dim, item),
+                        "label": scope_item_label(dim, item),
                         "checked": not greyed and item.pk in selected,
                         "disabled": greyed,
                         "reason": SCOPE_GREYED[dim] % {"application": label} if greyed else "",
@@ -229,14 +211,6 @@ class ProviderRightsForm(forms.Form):
     @property
     def permissions_name(self) -> str:
         return self.add_prefix("permissions")
-
-
-def _item_label(dim: str, item) -> str:
-    if dim == "accounts":
-        return f"{item.number} — {item.name}" if item.name else item.number
-    if dim == "billing_addresses":
-        return f"{item.name} — {item.address}, {item.postcode} {item.city}"
-    return item.label
 
 
 class RouterEndForm(forms.Form):

@@ -407,11 +407,16 @@ class RightsForm(forms.Form):
 
     @staticmethod
     def _item_label(dim: str, item) -> str:
-        if dim == "accounts":
-            return f"{item.number} — {item.name}" if item.name else item.number
-        if dim == "billing_addresses":
-            return f"{item.name} — {item.address}, {item.postcode} {item.city}"
-        return item.label
+        return scope_item_label(dim, item)
+
+
+def scope_item_label(dim: str, item) -> str:
+    """How a scope item reads in the rights editor (shared with the provider pages)."""
+    if dim == "accounts":
+        return f"{item.number} — {item.name}" if item.name else item.number
+    if dim == "billing_addresses":
+        return f"{item.name} — {item.address}, {item.postcode} {item.city}"
+    return item.label
 
 
 class CopySourceForm(forms.Form):
