@@ -7,7 +7,7 @@ Rows go through `accounts.services.advanced_users_import` (the ceiling per row, 
 through the outbox after commit, matching on e-mail per company)."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.utils.translation import gettext as _
 
@@ -128,36 +128,56 @@ class AdvancedUsersImport(ImportKindSpec):
         apply: bool,
         context: AdvancedImportContext,
     ) -> list[Outcome]:
-        first_line = _first_lines(job)
-        outcomes: list[Outcome | None] = []
-        wanted: list[AdvancedImportRow] = []
-        for row in rows:
-            refusal = _duplicate(row, first_line) or None
-            parsed = None
-            if refusal is None:
-                parsed, refusal = _read(row, job.headers(), context)
-            outcomes.append(refusal)
-            if parsed is not None:
-                wanted.append(parsed)
-        results = iter(
-            advanced_users_import(
+        return people_outcomes(
+            job=job,
+            rows=rows,
+            apply=apply,
+            read=lambda row: _read(row, job.headers(), context),
+            run=lambda wanted: advanced_users_import(
                 context=context,
                 rows=wanted,
                 apply=apply,
                 source={"import_job": job.pk, "file_name": job.file_name},
                 ip_address=job.ip_address,
-            )
+            ),
+            dry_create=_("Sera créé(e) et invité(e) par e-mail."),
         )
-        done: list[Outcome] = []
-        for outcome in outcomes:
-            if outcome is None:
-                result = next(results)
-                message = result.message
-                if not apply and result.status == ImportOutcome.CREATE:
-                    message = _("Sera créé(e) et invité(e) par e-mail.")
-                outcome = Outcome(_STATUS[result.status], message, result.user_id)
-            done.append(outcome)
-        return done
+
+
+def people_outcomes(
+    *,
+    job: ImportJob,
+    rows: Sequence[ImportRow],
+    apply: bool,
+    read: Callable[[ImportRow], tuple[object | None, Outcome | None]],
+    run: Callable[[list], Iterable],
+    dry_create: str = "",
+) -> list[Outcome]:
+    """The outcome of each row of a people import (advanced or standard users): the rows that
+    read well go to the accounts service in one call (`run`), in order; the others keep their
+    refusal (a repeated e-mail, an invalid cell)."""
+    first_line = _first_lines(job)
+    outcomes: list[Outcome | None] = []
+    wanted: list = []
+    for row in rows:
+        refusal = _duplicate(row, first_line)
+        parsed = None
+        if refusal is None:
+            parsed, refusal = read(row)
+        outcomes.append(refusal)
+        if parsed is not None:
+            wanted.append(parsed)
+    results = iter(run(wanted))
+    done: list[Outcome] = []
+    for outcome in outcomes:
+        if outcome is None:
+            result = next(results)
+            message = result.message
+            if dry_create and not apply and result.status == ImportOutcome.CREATE:
+                message = dry_create
+            outcome = Outcome(_STATUS[result.status], message, result.user_id)
+        done.append(outcome)
+    return done
 
 
 def _first_lines(job: ImportJob) -> dict[str, int]:

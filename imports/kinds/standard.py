@@ -25,14 +25,7 @@ from accounts.services import (
 
 from ..models import ImportJob, ImportKind, ImportRow, RowStatus
 from ..parsing import Column, normalise, parse_flag
-from .advanced import (
-    _STATUS,
-    ACCOUNT_SPLIT,
-    RIGHT_PREFIX,
-    _duplicate,
-    _first_lines,
-    _right_headers,
-)
+from .advanced import ACCOUNT_SPLIT, RIGHT_PREFIX, _right_headers, people_outcomes
 from .base import ImportKindSpec, Outcome, register
 
 _CIVILITIES = {
@@ -178,33 +171,19 @@ class StandardUsersImport(ImportKindSpec):
         apply: bool,
         context: AdvancedImportContext,
     ) -> list[Outcome]:
-        first_line = _first_lines(job)
-        outcomes: list[Outcome | None] = []
-        wanted: list[StandardImportRow] = []
-        for row in rows:
-            refusal = _duplicate(row, first_line)
-            parsed = None
-            if refusal is None:
-                parsed, refusal = _read(row, job.headers(), context)
-            outcomes.append(refusal)
-            if parsed is not None:
-                wanted.append(parsed)
-        results = iter(
-            standard_users_import(
+        return people_outcomes(
+            job=job,
+            rows=rows,
+            apply=apply,
+            read=lambda row: _read(row, job.headers(), context),
+            run=lambda wanted: standard_users_import(
                 context=context,
                 rows=wanted,
                 apply=apply,
                 source={"import_job": job.pk, "file_name": job.file_name},
                 ip_address=job.ip_address,
-            )
+            ),
         )
-        done: list[Outcome] = []
-        for outcome in outcomes:
-            if outcome is None:
-                result = next(results)
-                outcome = Outcome(_STATUS[result.status], result.message, result.user_id)
-            done.append(outcome)
-        return done
 
 
 def _invalid_choice(column: str, value: str, expected: str) -> Outcome:
