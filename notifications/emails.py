@@ -7,16 +7,21 @@ from .models import OutboundEmail
 from .services import email_queue, email_queue_many
 
 
+def _to_user(user, kind: str, context: dict) -> OutboundEmail:
+    """Most e-mails go to a person with a login: to their address, in their language."""
+    return email_queue(
+        kind=kind, recipient=user.email, language=user.language, user=user, context=context
+    )
+
+
 def send_password_reset(
     *, user, username: str, display_name: str, reset_url: str, valid_hours: int
 ) -> OutboundEmail:
     """Self-service recovery: the username and a link to choose a new password."""
-    return email_queue(
-        kind="password_reset",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={
+    return _to_user(
+        user,
+        "password_reset",
+        {
             "display_name": display_name,
             "username": username,
             "reset_url": reset_url,
@@ -27,12 +32,10 @@ def send_password_reset(
 
 def send_recovery_unavailable(*, user, display_name: str, admins: list[dict]) -> OutboundEmail:
     """Recovery asked without the self-service right: names the administrators to contact."""
-    return email_queue(
-        kind="recovery_unavailable",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={"display_name": display_name, "admins": admins},
+    return _to_user(
+        user,
+        "recovery_unavailable",
+        {"display_name": display_name, "admins": admins},
     )
 
 
@@ -145,12 +148,10 @@ def send_account_ready(
     *, user, display_name: str, company_name: str, lines: list[dict], sign_in_url: str
 ) -> OutboundEmail:
     """The link with a company is active: the rights it gives."""
-    return email_queue(
-        kind="account_ready",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={
+    return _to_user(
+        user,
+        "account_ready",
+        {
             "display_name": display_name,
             "username": user.username,
             "company_name": company_name,
@@ -162,12 +163,10 @@ def send_account_ready(
 
 def send_rights_changed(*, user, company_name: str, lines: list[dict]) -> OutboundEmail:
     """A member's rights in a company were granted or changed: the full list as it now stands."""
-    return email_queue(
-        kind="rights_changed",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={"display_name": user.display_name, "company_name": company_name, "lines": lines},
+    return _to_user(
+        user,
+        "rights_changed",
+        {"display_name": user.display_name, "company_name": company_name, "lines": lines},
     )
 
 
@@ -204,12 +203,10 @@ def send_esecure_welcome(
     *, user, display_name: str, account_number: str, company_name: str, portal_url: str
 ) -> OutboundEmail:
     """An existing login became customer admin of a protected account."""
-    return email_queue(
-        kind="esecure_welcome",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={
+    return _to_user(
+        user,
+        "esecure_welcome",
+        {
             "display_name": display_name,
             "account_number": account_number,
             "company_name": company_name,
@@ -231,12 +228,10 @@ def send_esecure_approval_request(
     valid_days: int,
 ) -> OutboundEmail:
     """To one customer admin: someone asks to ship on the account; approve and reject links."""
-    return email_queue(
-        kind="esecure_approval_request",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={
+    return _to_user(
+        user,
+        "esecure_approval_request",
+        {
             "display_name": user.display_name,
             "account_number": account_number,
             "company_name": company_name,
@@ -291,12 +286,10 @@ def send_router_rights_offered(
     received_url: str,
 ) -> OutboundEmail:
     """To each administrator of a router: a customer offers rights, to accept or refuse."""
-    return email_queue(
-        kind="router_rights_offered",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={
+    return _to_user(
+        user,
+        "router_rights_offered",
+        {
             "display_name": display_name,
             "customer_name": customer_name,
             "router_name": router_name,
@@ -316,12 +309,10 @@ def send_router_rights_answered(
     routers_url: str,
 ) -> OutboundEmail:
     """To each administrator of the customer: the router accepted or refused the rights."""
-    return email_queue(
-        kind="router_rights_answered",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={
+    return _to_user(
+        user,
+        "router_rights_answered",
+        {
             "display_name": display_name,
             "customer_name": customer_name,
             "router_name": router_name,
@@ -343,12 +334,10 @@ def send_router_rights_closed(
 ) -> OutboundEmail:
     """To the other side's administrators: rights narrowed, withdrawn, given up or ended
     (`reason`), with how many people lost a right through the cascade."""
-    return email_queue(
-        kind="router_rights_closed",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={
+    return _to_user(
+        user,
+        "router_rights_closed",
+        {
             "display_name": display_name,
             "customer_name": customer_name,
             "router_name": router_name,
@@ -369,12 +358,10 @@ def send_router_rights_ending(
     page_url: str,
 ) -> OutboundEmail:
     """Reminder to both sides, some days before a router's rights end."""
-    return email_queue(
-        kind="router_rights_ending",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={
+    return _to_user(
+        user,
+        "router_rights_ending",
+        {
             "display_name": display_name,
             "customer_name": customer_name,
             "router_name": router_name,
@@ -388,12 +375,10 @@ def send_rights_lost(
     *, user, display_name: str, customer_name: str, router_name: str, lines: list[str]
 ) -> OutboundEmail:
     """To a router's user: rights handed on to them were narrowed or removed by the customer."""
-    return email_queue(
-        kind="rights_lost",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={
+    return _to_user(
+        user,
+        "rights_lost",
+        {
             "display_name": display_name,
             "customer_name": customer_name,
             "router_name": router_name,
@@ -471,12 +456,10 @@ def send_provider_access_given_up(
     *, user, provider_name: str, provider_email: str, company_name: str, url: str
 ) -> OutboundEmail:
     """To an administrator of the mandant: the provider gave the access up."""
-    return email_queue(
-        kind="provider_access_given_up",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={
+    return _to_user(
+        user,
+        "provider_access_given_up",
+        {
             "display_name": user.display_name,
             "provider_name": provider_name,
             "provider_email": provider_email,
@@ -490,12 +473,10 @@ def send_provider_access_expired(
     *, user, provider_email: str, company_name: str, valid_days: int, url: str
 ) -> OutboundEmail:
     """To the administrator who offered it: nobody answered in time."""
-    return email_queue(
-        kind="provider_access_expired",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={
+    return _to_user(
+        user,
+        "provider_access_expired",
+        {
             "display_name": user.display_name,
             "provider_email": provider_email,
             "company_name": company_name,
@@ -509,12 +490,10 @@ def send_provider_access_ending(
     *, user, company_name: str, provider_email: str, ends_on: str, to_provider: bool, url: str
 ) -> OutboundEmail:
     """Reminder to both sides, some days before a provider access reaches its end date."""
-    return email_queue(
-        kind="provider_access_ending",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={
+    return _to_user(
+        user,
+        "provider_access_ending",
+        {
             "display_name": user.display_name,
             "company_name": company_name,
             "provider_email": provider_email,
@@ -529,12 +508,10 @@ def send_provider_access_ended(
     *, user, company_name: str, provider_email: str, to_provider: bool, url: str
 ) -> OutboundEmail:
     """To both sides: a provider access reached its end date; its rights are removed."""
-    return email_queue(
-        kind="provider_access_ended",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={
+    return _to_user(
+        user,
+        "provider_access_ended",
+        {
             "display_name": user.display_name,
             "company_name": company_name,
             "provider_email": provider_email,
@@ -556,12 +533,10 @@ def send_provider_access_requested(
 ) -> OutboundEmail:
     """To an administrator of the company asked: a person of another company asks for
     provider access."""
-    return email_queue(
-        kind="provider_access_requested",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={
+    return _to_user(
+        user,
+        "provider_access_requested",
+        {
             "display_name": user.display_name,
             "requester_name": requester_name,
             "requester_email": requester_email,
@@ -575,10 +550,8 @@ def send_provider_access_requested(
 
 def send_provider_request_declined(*, user, company_name: str) -> OutboundEmail:
     """To the person who asked for provider access: the company declined."""
-    return email_queue(
-        kind="provider_request_declined",
-        recipient=user.email,
-        language=user.language,
-        user=user,
-        context={"display_name": user.display_name, "company_name": company_name},
+    return _to_user(
+        user,
+        "provider_request_declined",
+        {"display_name": user.display_name, "company_name": company_name},
     )
