@@ -181,8 +181,12 @@ def send_esecure_create_password(
     company_name: str,
     create_url: str,
     valid_hours: int,
+    invitation_url: str = "",
+    invited_by: str = "",
+    valid_days: int = 0,
 ) -> OutboundEmail:
-    """A new customer admin of a protected account: a link to create their password."""
+    """A new login for a customer admin of a protected account: a link to create their password;
+    with `invitation_url`, they were invited and become admin only once they accept there."""
     return email_queue(
         kind="esecure_create_password",
         recipient=user.email,
@@ -195,6 +199,34 @@ def send_esecure_create_password(
             "company_name": company_name,
             "create_url": create_url,
             "valid_hours": valid_hours,
+            "invitation_url": invitation_url,
+            "invited_by": invited_by,
+            "valid_days": valid_days,
+        },
+    )
+
+
+def send_esecure_admin_invitation(
+    *,
+    user,
+    invited_by: str,
+    account_number: str,
+    company_name: str,
+    link_url: str,
+    valid_days: int,
+) -> OutboundEmail:
+    """An existing login is invited to become customer admin of a protected account: who
+    invites, for which company and account, and the single-use link to accept or refuse."""
+    return _to_user(
+        user,
+        "esecure_admin_invitation",
+        {
+            "display_name": user.display_name,
+            "invited_by": invited_by,
+            "account_number": account_number,
+            "company_name": company_name,
+            "link_url": link_url,
+            "valid_days": valid_days,
         },
     )
 

@@ -85,6 +85,23 @@ class AuditKind(models.TextChoices):
         "esecure.admin_deactivated",
         _("Administrateur client eSecure désactivé"),
     )
+    ESECURE_ADMIN_INVITED = "esecure.admin_invited", _("Administrateur client eSecure invité")
+    ESECURE_ADMIN_INVITATION_RESENT = (
+        "esecure.admin_invitation_resent",
+        _("Invitation d'administrateur client eSecure renvoyée"),
+    )
+    ESECURE_ADMIN_INVITATION_WITHDRAWN = (
+        "esecure.admin_invitation_withdrawn",
+        _("Invitation d'administrateur client eSecure retirée"),
+    )
+    ESECURE_ADMIN_INVITATION_ACCEPTED = (
+        "esecure.admin_invitation_accepted",
+        _("Invitation d'administrateur client eSecure acceptée"),
+    )
+    ESECURE_ADMIN_INVITATION_REFUSED = (
+        "esecure.admin_invitation_refused",
+        _("Invitation d'administrateur client eSecure refusée"),
+    )
     ESECURE_SENDER_ADDED = "esecure.sender_added", _("Utilisateur autorisé ajouté")
     ESECURE_SENDER_APPROVED = "esecure.sender_approved", _("Utilisateur autorisé approuvé")
     ESECURE_SENDER_REJECTED = "esecure.sender_rejected", _("Utilisateur autorisé rejeté")

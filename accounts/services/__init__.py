@@ -53,6 +53,7 @@ from .standard_import import (
     standard_users_import,
 )
 from .users import (
+    login_register,
     membership_add,
     person_register,
     sign_in_url,
@@ -88,6 +89,7 @@ __all__ = [
     "audit_record",
     "audit_records",
     "client_ip",
+    "login_register",
     "membership_add",
     "password_recovery_request",
     "person_field_label",
