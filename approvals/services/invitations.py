@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import selectors as account_selectors
-from accounts.models import User
+from accounts.models import Membership, User
 from accounts.services import (
     AuditKind,
     audit_record,
@@ -141,8 +141,7 @@ def _send(invitation: AdminInvitation, *, key: str, actor: User, ip_address: str
             actor=actor,
             ip_address=ip_address,
         )
-    if not login.has_usable_password() and login.last_login is None:
-        # Never signed in (a login made by an invitation): create the password, then answer.
+    if _made_by_an_invitation(login):
         emails.send_esecure_create_password(
             user=login,
             display_name=login.display_name,
@@ -182,6 +181,17 @@ def _send(invitation: AdminInvitation, *, key: str, actor: User, ip_address: str
                 },
                 action_url=reverse("approvals:admin-invitation-mine"),
             )
+
+
+def _made_by_an_invitation(login: User) -> bool:
+    """A login of no company that never had a password (`login_register`): it creates its
+    password before answering. Any other login, a technical one included, never receives a
+    password link from here."""
+    return (
+        not login.has_usable_password()
+        and login.last_login is None
+        and not Membership.objects.filter(user=login).exists()
+    )
 
 
 def _locked(invitation: AdminInvitation) -> AdminInvitation:

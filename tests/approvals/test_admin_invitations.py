@@ -354,3 +354,19 @@ def test_own_page_lists_and_answers_only_ones_own_invitations(
     assert CustomerAdmin.objects.filter(user=outsider).count() == 1
     assert client.post(answer, {"action": "accept"}).status_code in (302, 404)
     assert CustomerAdmin.objects.filter(user=outsider).count() == 1
+
+
+def test_a_technical_login_never_gets_a_password_link(
+    signed_in, protected, other_company, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A login without a password that belongs to a company (an API-only technical user) gets
+    the plain invitation, never a link to create a password."""
+    robot = MembershipFactory(
+        company=other_company, kind="technical", user__email="robot@autre.example"
+    ).user
+    robot.set_unusable_password()
+    robot.save()
+    _invite(signed_in, protected, "robot@autre.example", django_capture_on_commit_callbacks)
+    [mail] = mailoutbox
+    assert "/esecure/invitation/" in mail.body
+    assert "/accounts/recovery/" not in mail.body
