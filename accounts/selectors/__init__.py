@@ -37,6 +37,7 @@ from .core import (
     company_overview,
     membership_current,
     membership_list_for_user,
+    user_ids_for_login,
     user_may_recover_password,
 )
 from .rights import (
@@ -127,6 +128,7 @@ __all__ = [
     "union_scope",
     "user_by_email",
     "user_is_technical",
+    "user_ids_for_login",
     "user_may_recover_password",
     "username_taken",
 ]
