@@ -40,6 +40,12 @@ from .core import (
     user_ids_for_login,
     user_may_recover_password,
 )
+from .profile import (
+    EmailChangeState,
+    email_change_lookup,
+    email_change_state,
+    email_unavailable,
+)
 from .rights import (
     AccountRights,
     ApplicationRights,
@@ -72,6 +78,10 @@ from .users import (
 )
 
 __all__ = [
+    "EmailChangeState",
+    "email_change_lookup",
+    "email_change_state",
+    "email_unavailable",
     "AccountRights",
     "AdvancedRow",
     "AdvancedStatus",
