@@ -50,6 +50,41 @@ def send_password_changed(*, user, display_name: str) -> OutboundEmail:
     )
 
 
+def send_email_change_confirm(
+    *, user, new_email: str, display_name: str, confirm_url: str, valid_hours: int
+) -> OutboundEmail:
+    """A person asked to use a new address: the single-use link to confirm it, sent to that
+    new address (in the person's language)."""
+    return email_queue(
+        kind="email_change_confirm",
+        recipient=new_email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": display_name,
+            "username": user.username,
+            "new_email": new_email,
+            "confirm_url": confirm_url,
+            "valid_hours": valid_hours,
+        },
+    )
+
+
+def send_email_changed(*, user, old_email: str, new_email: str, display_name: str) -> OutboundEmail:
+    """Security notice to the former address once the new one is confirmed."""
+    return email_queue(
+        kind="email_changed",
+        recipient=old_email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": display_name,
+            "username": user.username,
+            "new_email": new_email,
+        },
+    )
+
+
 def send_user_created(
     *, user, display_name: str, company_name: str, created_by: str, sign_in_url: str
 ) -> OutboundEmail:

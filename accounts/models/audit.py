@@ -25,6 +25,11 @@ class AuditKind(models.TextChoices):
         _("Clé d'API d'un utilisateur technique régénérée"),
     )
     USER_PASSWORD_CHANGED = "user.password_changed", _("Mot de passe modifié")
+    USER_EMAIL_CHANGE_REQUESTED = (
+        "user.email_change_requested",
+        _("Changement d'adresse e-mail demandé"),
+    )
+    USER_EMAIL_CHANGED = "user.email_changed", _("Adresse e-mail modifiée")
     USER_PASSWORD_RECOVERY_SENT = (
         "user.password_recovery_sent",
         _("Mot de passe oublié : lien de réinitialisation envoyé"),

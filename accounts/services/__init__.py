@@ -48,6 +48,11 @@ from .passwords import (
     user_password_change,
     user_password_reset,
 )
+from .profile import (
+    email_change_confirm,
+    email_change_request,
+    profile_update,
+)
 from .standard_import import (
     StandardImportRow,
     standard_users_import,
@@ -66,6 +71,9 @@ from .users import (
 )
 
 __all__ = [
+    "email_change_confirm",
+    "email_change_request",
+    "profile_update",
     "PERSON_FIELDS",
     "AdvancedImportContext",
     "AdvancedImportRow",
