@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0015_audit_kinds_providers_more'),
+        ('accounts', '0016_audit_kinds_esecure_admin_invitations'),
     ]
 
     operations = [
