@@ -23,7 +23,10 @@ DEPLOY_CHECK_ENV := DEBUG=false \
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv run migrate seed test lint fmt deploy-check worker beat clean distclean
+# `make stack`: settings from these env files (the second, optional and not committed, overrides).
+STACK_ENV := .env.stack,.env.stack.local
+
+.PHONY: help venv run migrate seed test lint fmt deploy-check worker beat stack clean distclean
 
 help: ## List the targets
 	@echo "Sésame — make targets:"
@@ -98,6 +101,11 @@ worker: venv ## Celery worker (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6
 beat: venv ## Celery beat scheduler (needs CELERY_BROKER_URL)
 	@mkdir -p var
 	$(BIN)/celery -A portal beat -l info --schedule var/celerybeat-schedule
+
+stack: venv ## Production settings without Docker: gunicorn, worker, beat, mail catcher (Ctrl-C stops)
+	@set -a; . ./.env.stack; if [ -f .env.stack.local ]; then . ./.env.stack.local; fi; set +a; \
+		mkdir -p "$$SESAME_VAR_DIR" && $(PY) bin/stack_db.py create
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.stack -e $(STACK_ENV) start
 
 clean: ## Remove caches and build output (keeps .venv and the data in var/)
 	find . -path ./.venv -prune -o -type d -name __pycache__ -exec rm -rf {} +

@@ -204,6 +204,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # e.g. EMAIL_BACKEND=anymail.backends.postmark.EmailBackend with ANYMAIL_POSTMARK_SERVER_TOKEN.
 ANYMAIL = {k.removeprefix("ANYMAIL_"): v for k, v in os.environ.items() if k.startswith("ANYMAIL_")}
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+# Seconds one network operation with the SMTP server may block (Django's default: forever).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# An e-mail queued, or claimed by a worker, this long without being sent is taken as lost (worker
+# killed, task message lost) and sent again; keep it well above EMAIL_TIMEOUT.
+EMAIL_STALE_SECONDS = env.int("EMAIL_STALE_SECONDS", default=300)
 
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -219,7 +224,10 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # Rows an import job handles per transaction (each chunk commits its effects and outcomes).
 IMPORT_CHUNK_SIZE = env.int("IMPORT_CHUNK_SIZE", default=250)
 CELERY_BEAT_SCHEDULE = {
-    "email-retry-stale": {"task": "notifications.tasks.email_retry_stale", "schedule": 300.0},
+    "email-retry-stale": {
+        "task": "notifications.tasks.email_retry_stale",
+        "schedule": max(1.0, min(300.0, EMAIL_STALE_SECONDS / 3)),
+    },
     "esecure-expire-requests": {"task": "approvals.tasks.requests_expire", "schedule": 3600.0},
     "router-rights-end": {"task": "delegation.tasks.router_rights_end_due", "schedule": 3600.0},
     "router-rights-remind": {"task": "delegation.tasks.router_rights_remind", "schedule": 3600.0},
@@ -239,6 +247,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Beat's state file (last run of each periodic task); beat rebuilds it from the schedule above.
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)
 
 # --- Security ------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -258,8 +270,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # false only for a local stack served over plain http (make stack), never in production.
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,14 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_latest_migrations():
+    """Later tests need the schema of the latest migrations, not the one these tests left."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_messages_keep_their_recipient_and_company_name():
     old = _migrate(BEFORE)
     company = old.get_model("accounts", "Company").objects.create(name="Imprimerie Lambert")
