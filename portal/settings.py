@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    "common",  # template filters shared by pages and e-mails (common/templatetags)
     "import_export",
     "allauth",
     "allauth.account",
@@ -89,6 +90,13 @@ TEMPLATES = [
                 "approvals.context_processors.esecure",
             ],
         },
+    },
+    {
+        # The text parts and subjects of e-mails: plain text, so nothing is HTML-escaped.
+        "NAME": "email_text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {"autoescape": False},
     },
 ]
 

@@ -100,7 +100,7 @@ def admin_add(request, scope: EsecureScope):
             ip_address=client_ip(request),
         )
         return _(
-            "%(name)s est administrateur client du compte %(account)s et en est informé par e-mail."
+            "%(name)s administre désormais le compte %(account)s ; un e-mail l'en informe."
         ) % {"name": admin.user.display_name, "account": protected.account.number}
 
     return add_page(
