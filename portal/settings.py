@@ -176,7 +176,10 @@ LANGUAGES = [
     ("de", _("Deutsch")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The portal's one clock: pages, CSV files and e-mails show times in this zone.
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
+# Day/month/year and a 24-hour clock in every language (portal/formats/en: not the US order).
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 USE_TZ = True
 
