@@ -13,6 +13,8 @@ MANAGE := $(PY) manage.py
 # Written after a successful install; pyproject.toml newer than it means "reinstall".
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -q
+# `make run PORT=8001` serves on another port; e-mailed links follow (SITE_URL defaults to it).
+export PORT ?= 8000
 APPS := common portal accounts delegation approvals imports notifications
 
 # For `make deploy-check` only: a throwaway key so the check runs with production settings.
@@ -34,6 +36,7 @@ help: ## List the targets
 		| awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: PYTEST_ARGS='$(PYTEST_ARGS)' (e.g. make test PYTEST_ARGS='-x tests/accounts')"
+	@echo "           PORT='$(PORT)' (e.g. make run PORT=8001: serves and links e-mails there)"
 
 venv: $(STAMP) ## Create .venv and install the project with dev tools (no-op when up to date)
 
@@ -69,8 +72,8 @@ migrate: venv ## Apply database migrations (SQLite in var/ by default)
 seed: migrate ## Load the demo data (idempotent)
 	$(MANAGE) seed_demo
 
-run: seed ## Migrate, load demo data and serve on http://127.0.0.1:8000
-	$(MANAGE) runserver 127.0.0.1:8000
+run: seed ## Migrate, load demo data and serve on http://127.0.0.1:8000 (PORT=8001: another port)
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: venv ## Run the test suite (browser tests skip themselves without /usr/bin/chromium)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import selectors as account_selectors
 from accounts.permissions import Ceiling, admin_required
 from accounts.services import client_ip
+from common.elision import elide
 from common.links import ClosedLinkWords, LinkState, render_closed_link
 from common.views import service_messages
 
@@ -174,8 +175,10 @@ def provider_request_decline(request, pk: int):
     else:
         messages.success(
             request,
-            _("Demande de %(email)s déclinée ; la personne en est informée.")
-            % {"email": access_request.email},
+            elide(
+                _("Demande de %(email)s déclinée ; la personne en est informée.")
+                % {"email": access_request.email}
+            ),
         )
     return redirect("delegation:provider-list")
 
@@ -195,8 +198,10 @@ def provider_withdraw(request, pk: int):
     else:
         messages.success(
             request,
-            _("Accès prestataire de %(email)s retiré ; la personne en est informée.")
-            % {"email": access.email},
+            elide(
+                _("Accès prestataire de %(email)s retiré ; la personne en est informée.")
+                % {"email": access.email}
+            ),
         )
     return redirect("delegation:provider-list")
 
@@ -231,7 +236,7 @@ def provider_end_change(request, pk: int):
                 "email": access.email,
                 "day": formats.date_format(day, "SHORT_DATE_FORMAT"),
             }
-        messages.success(request, text)
+        messages.success(request, elide(text))
     return redirect("delegation:provider-list")
 
 
@@ -259,7 +264,7 @@ def provider_rights(request, pk: int):
                     text = _("Droits de %(email)s enregistrés ; la personne en est informée.")
                 else:
                     text = _("Aucun changement pour %(email)s.")
-                messages.success(request, text % {"email": access.email})
+                messages.success(request, elide(text % {"email": access.email}))
                 return redirect("delegation:provider-list")
     return render(
         request,
@@ -393,8 +398,10 @@ def provider_give_up(request, pk: int):
     else:
         messages.success(
             request,
-            _("Vous n'êtes plus prestataire de %(company)s ; elle en est informée.")
-            % {"company": access.company.name},
+            elide(
+                _("Vous n'êtes plus prestataire de %(company)s ; elle en est informée.")
+                % {"company": access.company.name}
+            ),
         )
     return redirect("delegation:provider-list-mine")
 

@@ -25,7 +25,9 @@ SECRET_KEY = env.str(
     "SECRET_KEY", default="dev-only-insecure-key-change-me" if DEBUG else environ.Env.NOTSET
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The port `make run PORT=…` serves on: in development, e-mailed links follow it.
+PORT = env.int("PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    "common",  # template filters shared by pages and e-mails (common/templatetags)
     "import_export",
     "allauth",
     "allauth.account",
@@ -89,6 +92,13 @@ TEMPLATES = [
                 "approvals.context_processors.esecure",
             ],
         },
+    },
+    {
+        # The text parts and subjects of e-mails: plain text, so nothing is HTML-escaped.
+        "NAME": "email_text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -168,7 +178,10 @@ LANGUAGES = [
     ("de", _("Deutsch")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The portal's one clock: pages, CSV files and e-mails show times in this zone.
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
+# Day/month/year and a 24-hour clock in every language (portal/formats/en: not the US order).
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -12,7 +12,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from common.csv import csv_response
+from common.csv import csv_datetime, csv_response
 
 from .. import selectors, services
 from ..forms import AuditFilterForm, PasswordForgotForm
@@ -103,7 +103,7 @@ def audit_list(request):
             ],
             rows=(
                 [
-                    e.created_at.isoformat(),
+                    csv_datetime(e.created_at),
                     e.actor_repr,
                     e.get_kind_display(),
                     e.target_repr,
