@@ -12,13 +12,18 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from common.views import Column, service_errors, service_messages, sort_headers
 
 from ..forms.users import TechnicalUserForm, UserCreateForm, UserEditForm, UserListFilterForm
 from ..models import Membership, MembershipKind, MembershipStatus
-from ..permissions import Ceiling, admin_required, management_errors
+from ..permissions import (
+    WRITE_ONLY,
+    Ceiling,
+    admin_object_view,
+    admin_required,
+    management_errors,
+)
 from ..selectors import users as selectors
 from ..services import users as services
 from ..services.audit import client_ip
@@ -139,9 +144,8 @@ def user_create_technical(request):
     return render(request, "accounts/users/create_technical.html", {"form": form})
 
 
-@admin_required
-def user_edit(request, pk: int):
-    membership = member_or_404(request, pk)
+@admin_object_view(member_or_404)
+def user_edit(request, membership: Membership):
     ceiling = Ceiling.for_request(request)
     form = UserEditForm(
         request.POST or None, membership=membership, ceiling=ceiling, actor=request.user
@@ -185,8 +189,7 @@ def user_edit(request, pk: int):
     )
 
 
-def _change_status(request, pk: int, *, service, done: str):
-    membership = member_or_404(request, pk)
+def _change_status(request, membership: Membership, *, service, done: str):
     try:
         service(
             membership=membership,
@@ -200,12 +203,11 @@ def _change_status(request, pk: int, *, service, done: str):
     return redirect(f"{reverse('accounts:user-list')}?deactivated=1")
 
 
-@require_POST
-@admin_required
-def user_deactivate(request, pk: int):
+@admin_object_view(member_or_404, methods=WRITE_ONLY)
+def user_deactivate(request, membership: Membership):
     return _change_status(
         request,
-        pk,
+        membership,
         service=services.user_deactivate,
         done=_(
             "%(username)s est désactivé : plus de connexion ni de droits dans cette société. "
@@ -214,21 +216,18 @@ def user_deactivate(request, pk: int):
     )
 
 
-@require_POST
-@admin_required
-def user_reactivate(request, pk: int):
+@admin_object_view(member_or_404, methods=WRITE_ONLY)
+def user_reactivate(request, membership: Membership):
     return _change_status(
         request,
-        pk,
+        membership,
         service=services.user_reactivate,
         done=_("%(username)s est réactivé : ses droits comptent de nouveau."),
     )
 
 
-@require_POST
-@admin_required
-def technical_key_regenerate(request, pk: int):
-    membership = member_or_404(request, pk)
+@admin_object_view(member_or_404, methods=WRITE_ONLY)
+def technical_key_regenerate(request, membership: Membership):
     try:
         key = services.technical_key_regenerate(
             membership=membership,
@@ -237,5 +236,5 @@ def technical_key_regenerate(request, pk: int):
         )
     except ValidationError as exc:
         service_messages(request, exc)
-        return redirect("accounts:user-edit", pk=pk)
+        return redirect("accounts:user-edit", pk=membership.user_id)
     return _key_page(request, membership, key, created=False)
