@@ -37,6 +37,8 @@ def _outbox_fields(*, kind: str, language: str, context: dict, secrets: Collecti
     """The rendered fields of an outbox row. The context values named in `secrets` (links that
     carry a key) are replaced by a marker in what support staff read; the e-mail as sent is then
     rendered once more with them, into the fields only the worker reads."""
+    if unknown := set(secrets) - context.keys():  # a misspelt name would leave a key shown
+        raise ValueError(f"secrets not in the context of {kind}: {sorted(unknown)}")
     shown = {**context, **dict.fromkeys(secrets, SECRET_LINK_MARKER)}
     subject, text, html = render_email(template=kind, language=language, context=shown)
     fields = {"subject": subject, "body_text": text, "body_html": html}

@@ -326,3 +326,17 @@ def test_every_email_with_a_key_hides_it_from_support_and_delivers_it(
     assert key in sent.body and key in sent.alternatives[0][0]
     _assert_hidden_from_support(client, staff, key)
     assert key not in str(list(OutboundEmail.objects.values()))
+
+
+def test_a_secret_missing_from_the_context_is_refused_rather_than_shown(user):
+    from notifications.services import email_queue
+
+    with pytest.raises(ValueError, match="reset_ur1"):
+        email_queue(
+            kind="password_reset",
+            recipient=user.email,
+            language="fr",
+            context={"display_name": "U", "username": "u", "reset_url": "x", "valid_hours": 1},
+            secrets=("reset_ur1",),
+        )
+    assert not OutboundEmail.objects.exists()
