@@ -23,7 +23,8 @@ WORKDIR /app
 
 # Dependencies first, in their own layer, so a code change does not reinstall them.
 COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+# The `stack` extra is the mail catcher that docker-compose's `mail` service runs.
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['stack']))" \
         > /tmp/requirements.txt \
     && pip install -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
@@ -45,4 +46,5 @@ RUN pip install --no-deps . \
 USER sesame
 EXPOSE 8000
 
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Bind address, workers and logs: gunicorn.conf.py (read from /app).
+CMD ["gunicorn", "portal.wsgi"]

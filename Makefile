@@ -13,6 +13,8 @@ MANAGE := $(PY) manage.py
 # Written after a successful install; pyproject.toml newer than it means "reinstall".
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -q
+# `make run PORT=8001` serves on another port; e-mailed links follow (SITE_URL defaults to it).
+export PORT ?= 8000
 APPS := common portal accounts delegation approvals imports notifications
 
 # For `make deploy-check` only: a throwaway key so the check runs with production settings.
@@ -23,7 +25,10 @@ DEPLOY_CHECK_ENV := DEBUG=false \
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv run migrate seed test lint fmt deploy-check worker beat clean distclean
+# `make stack`: settings from these env files (the second, optional and not committed, overrides).
+STACK_ENV := .env.stack,.env.stack.local
+
+.PHONY: help venv run migrate seed test lint fmt deploy-check worker beat stack clean distclean
 
 help: ## List the targets
 	@echo "Sésame — make targets:"
@@ -31,6 +36,7 @@ help: ## List the targets
 		| awk 'BEGIN {FS = ":.*## "} {printf "  %-14s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: PYTEST_ARGS='$(PYTEST_ARGS)' (e.g. make test PYTEST_ARGS='-x tests/accounts')"
+	@echo "           PORT='$(PORT)' (e.g. make run PORT=8001: serves and links e-mails there)"
 
 venv: $(STAMP) ## Create .venv and install the project with dev tools (no-op when up to date)
 
@@ -66,8 +72,8 @@ migrate: venv ## Apply database migrations (SQLite in var/ by default)
 seed: migrate ## Load the demo data (idempotent)
 	$(MANAGE) seed_demo
 
-run: seed ## Migrate, load demo data and serve on http://127.0.0.1:8000
-	$(MANAGE) runserver 127.0.0.1:8000
+run: seed ## Migrate, load demo data and serve on http://127.0.0.1:8000 (PORT=8001: another port)
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: venv ## Run the test suite (browser tests skip themselves without /usr/bin/chromium)
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -98,6 +104,11 @@ worker: venv ## Celery worker (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6
 beat: venv ## Celery beat scheduler (needs CELERY_BROKER_URL)
 	@mkdir -p var
 	$(BIN)/celery -A portal beat -l info --schedule var/celerybeat-schedule
+
+stack: venv ## Production settings without Docker: gunicorn, worker, beat, mail catcher (Ctrl-C stops)
+	@set -a; . ./.env.stack; if [ -f .env.stack.local ]; then . ./.env.stack.local; fi; set +a; \
+		mkdir -p "$$SESAME_VAR_DIR" && $(PY) bin/stack_db.py create
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.stack -e $(STACK_ENV) start
 
 clean: ## Remove caches and build output (keeps .venv and the data in var/)
 	find . -path ./.venv -prune -o -type d -name __pycache__ -exec rm -rf {} +

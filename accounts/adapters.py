@@ -1,8 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .selectors.users import user_is_technical
+from .services import limits
 
 _WRONG_CREDENTIALS = _("Nom d'utilisateur, e-mail ou mot de passe incorrect.")
 
@@ -22,6 +24,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Failed sign-ins count per person (whatever identifier is typed) and per address,
+        instead of allauth's per typed text. allauth's `authenticate` rolls the usage stored in
+        `_login_failed_rl_usage` back after a successful sign-in; tests pin this contract
+        (tests/accounts/test_sign_in_limits.py)."""
+        login = credentials.get("email") or credentials.get("username") or ""
+        usage = limits.limit_consume(request, action=limits.LOGIN_FAILED, login=login)
+        self._login_failed_rl_usage = usage
+        if usage is None:
+            raise ValidationError(
+                limits.sign_in_locked_message(request, login=login),
+                code="too_many_login_attempts",
+            )
 
     def authenticate(self, request, **credentials):
         """A technical user (API key only) never signs in interactively, even with a password

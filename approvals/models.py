@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.links import SingleUseLink
+from common.links import SingleUseLink, SingleUseLinkQuerySet
 
 
 class Origin(models.TextChoices):
@@ -133,6 +133,103 @@ class CustomerAdmin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.protected_account}"
+
+
+class AdminInvitationStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    ACCEPTED = "accepted", _("Acceptée")
+    REFUSED = "refused", _("Refusée")
+    WITHDRAWN = "withdrawn", _("Retirée")
+
+
+class AdminInvitationQuerySet(SingleUseLinkQuerySet):
+    def pending(self):
+        return self.filter(status=AdminInvitationStatus.PENDING)
+
+    def for_email(self, email: str):
+        return self.filter(email=email.strip().lower())
+
+
+class AdminInvitation(SingleUseLink):
+    """An invitation to become customer admin of a protected account, sent to an e-mail address.
+
+    Whoever owns the address, the inviting admin sees only this row: the address and the names
+    they typed, and its state. The person becomes a member of the company and customer admin only
+    when they accept, signed in with the login of that address; the link (this row's key digest)
+    acts once. A resend gives the row a new key and validity."""
+
+    protected_account = models.ForeignKey(
+        ProtectedAccount,
+        on_delete=models.CASCADE,
+        related_name="admin_invitations",
+        verbose_name=_("compte protégé"),
+    )
+    email = models.EmailField(_("adresse e-mail invitée"))
+    first_name = models.CharField(_("prénom indiqué"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom indiqué"), max_length=150, blank=True)
+    language = models.CharField(_("langue"), max_length=2, default="fr")
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=AdminInvitationStatus.choices,
+        default=AdminInvitationStatus.PENDING,
+    )
+    origin = models.CharField(
+        _("origine"), max_length=10, choices=Origin.choices, default=Origin.MANUAL
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invité par"),
+    )
+    sent_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+    answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("répondu par"),
+    )
+
+    objects = AdminInvitationQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("invitation d'administrateur client (eSecure)")
+        verbose_name_plural = _("invitations d'administrateurs clients (eSecure)")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protected_account", "email"],
+                condition=Q(status="pending"),
+                name="approvals_admin_invitation_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")), name="approvals_admin_invitation_email_lower"
+            ),
+        ]
+        indexes = [models.Index(fields=["email", "status"], name="approvals_adminv_email_status")]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.protected_account}"
+
+    @property
+    def state(self) -> str:
+        """What the inviter reads: the stored status, or « expired » for a pending one past its
+        validity (expiry is a matter of time, not an event)."""
+        if self.status == AdminInvitationStatus.PENDING and self.expires_at <= timezone.now():
+            return "expired"
+        return self.status
+
+    @property
+    def state_label(self) -> str:
+        if self.state == "expired":
+            return str(_("Expirée"))
+        return self.get_status_display()
 
 
 class SenderStatus(models.TextChoices):

@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Membership
+from accounts.models import Company, Membership, User
 from accounts.permissions import account_counts_q, member_counts
+from common.links import FoundLink, link_lookup
 
 from .models import (
     AccessRequest,
+    AdminInvitation,
+    AdminInvitationStatus,
     AuthorizedDomain,
     AuthorizedSender,
     CustomerAdmin,
@@ -217,6 +220,74 @@ def admins_get(*, scope: EsecureScope, ids: Iterable[int]) -> list[CustomerAdmin
         )
     )
     return found if len(found) == len(wanted) else None
+
+
+# --- Customer admin invitations ---------------------------------------------------------------
+
+INVITATIONS_SHOWN = 50
+WITHDRAWN = "withdrawn"  # a closed-link state of its own
+
+
+def admin_invitation_list(*, scope: EsecureScope) -> list[AdminInvitation]:
+    """The latest invitations of the scope's accounts, newest first: the address and the names
+    the inviter typed, never those of a login that has the address."""
+    return list(
+        _in_scope(AdminInvitation.objects.all(), scope).select_related(
+            "protected_account__account", "invited_by"
+        )[:INVITATIONS_SHOWN]
+    )
+
+
+def admin_invitation_in_company(*, company: Company | None, pk: int) -> AdminInvitation | None:
+    """An invitation of one of the company's protected accounts (None: 404, looked up before
+    any right is checked)."""
+    if company is None:
+        return None
+    return (
+        AdminInvitation.objects.filter(pk=pk, protected_account__account__company=company)
+        .select_related("protected_account__account__company", "invited_by")
+        .first()
+    )
+
+
+def admin_invitation_state(invitation: AdminInvitation) -> str | None:
+    """A link closed by the inviter (withdrawn) has its own page."""
+    if invitation.status == AdminInvitationStatus.WITHDRAWN:
+        return WITHDRAWN
+    return None
+
+
+def admin_invitation_lookup(*, key: str) -> FoundLink[AdminInvitation]:
+    """The invitation of an e-mailed link and what the link can do now (reads only)."""
+    return link_lookup(
+        AdminInvitation.objects.select_related("protected_account__account__company", "invited_by"),
+        key,
+        closed=admin_invitation_state,
+    )
+
+
+def admin_invitation_for_person_list(*, user: User) -> list[AdminInvitation]:
+    """Open invitations sent to this person's address."""
+    if not user.email:
+        return []
+    return list(
+        AdminInvitation.objects.open()
+        .pending()
+        .for_email(user.email)
+        .select_related("protected_account__account__company", "invited_by")
+    )
+
+
+def admin_invitation_for_person_get(*, user: User, pk: int) -> AdminInvitation | None:
+    """One invitation sent to this person's address (None: 404)."""
+    if not user.email:
+        return None
+    return (
+        AdminInvitation.objects.for_email(user.email)
+        .filter(pk=pk)
+        .select_related("protected_account__account__company", "invited_by")
+        .first()
+    )
 
 
 # --- Account numbers --------------------------------------------------------------------------

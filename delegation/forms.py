@@ -38,7 +38,7 @@ class ProviderOfferForm(forms.Form):
     ends_at = forms.DateField(
         label=_("Fin de l'accès (facultatif)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Vide : sans fin. Vous pouvez le retirer à tout moment."),
     )
 
@@ -219,7 +219,7 @@ class RouterEndForm(forms.Form):
     ends_on = forms.DateField(
         label=_("Date de fin (facultative)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Vide : sans fin. Le routeur et vous serez prévenus 14 jours avant."),
     )
 

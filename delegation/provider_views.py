@@ -28,6 +28,7 @@ from accounts.permissions import (
     object_view,
 )
 from accounts.services import client_ip
+from common.elision import elide
 from common.links import ClosedLinkWords, LinkState, render_closed_link
 from common.views import service_messages
 
@@ -204,8 +205,10 @@ def provider_request_decline(request, access_request):
     else:
         messages.success(
             request,
-            _("Demande de %(email)s déclinée ; la personne en est informée.")
-            % {"email": access_request.email},
+            elide(
+                _("Demande de %(email)s déclinée ; la personne en est informée.")
+                % {"email": access_request.email}
+            ),
         )
     return redirect("delegation:provider-list")
 
@@ -221,8 +224,10 @@ def provider_withdraw(request, access: ProviderAccess):
     else:
         messages.success(
             request,
-            _("Accès prestataire de %(email)s retiré ; la personne en est informée.")
-            % {"email": access.email},
+            elide(
+                _("Accès prestataire de %(email)s retiré ; la personne en est informée.")
+                % {"email": access.email}
+            ),
         )
     return redirect("delegation:provider-list")
 
@@ -253,7 +258,7 @@ def provider_end_change(request, access: ProviderAccess):
                 "email": access.email,
                 "day": formats.date_format(day, "SHORT_DATE_FORMAT"),
             }
-        messages.success(request, text)
+        messages.success(request, elide(text))
     return redirect("delegation:provider-list")
 
 
@@ -279,7 +284,7 @@ def provider_rights(request, access: ProviderAccess):
                     text = _("Droits de %(email)s enregistrés ; la personne en est informée.")
                 else:
                     text = _("Aucun changement pour %(email)s.")
-                messages.success(request, text % {"email": access.email})
+                messages.success(request, elide(text % {"email": access.email}))
                 return redirect("delegation:provider-list")
     return render(
         request,
@@ -407,8 +412,10 @@ def provider_give_up(request, access: ProviderAccess):
     else:
         messages.success(
             request,
-            _("Vous n'êtes plus prestataire de %(company)s ; elle en est informée.")
-            % {"company": access.company.name},
+            elide(
+                _("Vous n'êtes plus prestataire de %(company)s ; elle en est informée.")
+                % {"company": access.company.name}
+            ),
         )
     return redirect("delegation:provider-list-mine")
 

@@ -18,6 +18,7 @@ from accounts.models import Application, Company, Grant, MembershipKind
 from accounts.permissions import WRITE_ONLY, Ceiling, Scope, admin_object_view, admin_required
 from accounts.selectors import enabled_application_get, enabled_application_list, rights_choices
 from accounts.services import client_ip
+from common.elision import elide
 from common.views import service_messages
 
 from . import selectors as delegation_selectors
@@ -155,8 +156,10 @@ def router_rights_edit(request, router: Company, app_code: str):
             else:
                 messages.success(
                     request,
-                    _("Droits %(application)s de %(router)s enregistrés.")
-                    % {"application": application.label, "router": router.name},
+                    elide(
+                        _("Droits %(application)s de %(router)s enregistrés.")
+                        % {"application": application.label, "router": router.name}
+                    ),
                 )
                 target = reverse("delegation:router-rights", kwargs={"pk": router.pk})
                 if request.htmx:  # a full page follows a save, as without scripts
@@ -189,8 +192,10 @@ def router_withdraw(request, router: Company):
     )
     messages.success(
         request,
-        _("Les droits de %(router)s sont retirés, avec ce qu'il avait transmis (%(count)s).")
-        % {"router": router.name, "count": len(cascade.revoked)},
+        elide(
+            _("Les droits de %(router)s sont retirés, avec ce qu'il avait transmis (%(count)s).")
+            % {"router": router.name, "count": len(cascade.revoked)}
+        ),
     )
     return redirect("delegation:router-list")
 
@@ -270,7 +275,7 @@ def received_decide(request, customer: Company):
             "refuse": _("Droits de %(customer)s refusés."),
             "give_up": _("Droits de %(customer)s abandonnés, avec ce que vous aviez transmis."),
         }[action or ""]
-        messages.success(request, done % {"customer": customer.name})
+        messages.success(request, elide(done % {"customer": customer.name}))
     return redirect("delegation:received-list")
 
 

@@ -57,6 +57,42 @@ def send_password_changed(*, user, display_name: str) -> OutboundEmail:
     )
 
 
+def send_email_change_confirm(
+    *, user, new_email: str, display_name: str, confirm_url: str, valid_hours: int
+) -> OutboundEmail:
+    """A person asked to use a new address: the single-use link to confirm it, sent to that
+    new address (in the person's language)."""
+    return email_queue(
+        kind="email_change_confirm",
+        recipient=new_email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": display_name,
+            "username": user.username,
+            "new_email": new_email,
+            "confirm_url": confirm_url,
+            "valid_hours": valid_hours,
+        },
+        secrets=("confirm_url",),
+    )
+
+
+def send_email_changed(*, user, old_email: str, new_email: str, display_name: str) -> OutboundEmail:
+    """Security notice to the former address once the new one is confirmed."""
+    return email_queue(
+        kind="email_changed",
+        recipient=old_email,
+        language=user.language,
+        user=user,
+        context={
+            "display_name": display_name,
+            "username": user.username,
+            "new_email": new_email,
+        },
+    )
+
+
 def send_user_created(
     *, user, display_name: str, company_name: str, created_by: str, sign_in_url: str
 ) -> OutboundEmail:
@@ -191,8 +227,12 @@ def send_esecure_create_password(
     company_name: str,
     create_url: str,
     valid_hours: int,
+    invitation_url: str = "",
+    invited_by: str = "",
+    valid_days: int = 0,
 ) -> OutboundEmail:
-    """A new customer admin of a protected account: a link to create their password."""
+    """A new login for a customer admin of a protected account: a link to create their password;
+    with `invitation_url`, they were invited and become admin only once they accept there."""
     return email_queue(
         kind="esecure_create_password",
         recipient=user.email,
@@ -205,8 +245,37 @@ def send_esecure_create_password(
             "company_name": company_name,
             "create_url": create_url,
             "valid_hours": valid_hours,
+            "invitation_url": invitation_url,
+            "invited_by": invited_by,
+            "valid_days": valid_days,
         },
-        secrets=("create_url",),
+        secrets=("create_url", "invitation_url"),
+    )
+
+
+def send_esecure_admin_invitation(
+    *,
+    user,
+    invited_by: str,
+    account_number: str,
+    company_name: str,
+    link_url: str,
+    valid_days: int,
+) -> OutboundEmail:
+    """An existing login is invited to become customer admin of a protected account: who
+    invites, for which company and account, and the single-use link to accept or refuse."""
+    return _to_user(
+        user,
+        "esecure_admin_invitation",
+        {
+            "display_name": user.display_name,
+            "invited_by": invited_by,
+            "account_number": account_number,
+            "company_name": company_name,
+            "link_url": link_url,
+            "valid_days": valid_days,
+        },
+        secrets=("link_url",),
     )
 
 

@@ -47,6 +47,9 @@ class OutboundEmail(models.Model):
     provider_message_id = models.CharField(_("identifiant fournisseur"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    # When a worker last claimed the row for sending: a claim older than EMAIL_STALE_SECONDS
+    # is taken as lost (worker killed) and the e-mail is sent again.
+    claimed_at = models.DateTimeField(_("envoi commencé le"), null=True, blank=True)
 
     objects = OutboundEmailQuerySet.as_manager()
 

@@ -3,6 +3,7 @@
 Delivery (what the worker does with a queued e-mail) is in `delivery`, called by `tasks`."""
 
 import logging
+import re
 from collections.abc import Collection
 
 from django.conf import settings
@@ -17,20 +18,29 @@ from .tasks import email_send, email_send_each
 logger = logging.getLogger(__name__)
 
 EMAIL_LANGUAGES = ("fr", "en", "nl", "de")
+# The template engine of subjects and text parts (portal/settings.py: no HTML escaping).
+TEXT_ENGINE = "email_text"
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 # What the outbox shows in place of a link that carries a key (STYLE rule 12).
 SECRET_LINK_MARKER = _("[lien masqué]")
 
 
 def render_email(*, template: str, language: str, context: dict) -> tuple[str, str, str]:
-    """Renders subject, text and HTML of templates/emails/<template>.* in one language."""
+    """Renders subject, text and HTML of templates/emails/<template>.* in one language.
+
+    Subject and text come from the "email_text" engine, which escapes nothing (plain text); the
+    subject is written once, in <template>.subject.txt, and given to the HTML as `subject`."""
     language = language if language in EMAIL_LANGUAGES else settings.LANGUAGE_CODE
     context = {**context, "site_url": settings.SITE_URL, "support_email": settings.SUPPORT_EMAIL}
     with translation.override(language):
-        subject = render_to_string(f"emails/{template}.subject.txt", context)
-        text = render_to_string(f"emails/{template}.txt", context)
-        html = render_to_string(f"emails/{template}.html", context)
-    return " ".join(subject.split()), text.strip() + "\n", html
+        subject = render_to_string(f"emails/{template}.subject.txt", context, using=TEXT_ENGINE)
+        subject = " ".join(subject.split())
+        text = render_to_string(f"emails/{template}.txt", context, using=TEXT_ENGINE)
+        html = render_to_string(f"emails/{template}.html", {**context, "subject": subject})
+    # Optional paragraphs leave blank lines behind: at most one empty line between paragraphs.
+    text = _BLANK_LINES.sub("\n\n", text).strip() + "\n"
+    return subject, text, html
 
 
 def _outbox_fields(*, kind: str, language: str, context: dict, secrets: Collection[str]) -> dict:
@@ -39,7 +49,9 @@ def _outbox_fields(*, kind: str, language: str, context: dict, secrets: Collecti
     rendered once more with them, into the fields only the worker reads."""
     if unknown := set(secrets) - context.keys():  # a misspelt name would leave a key shown
         raise ValueError(f"secrets not in the context of {kind}: {sorted(unknown)}")
-    shown = {**context, **dict.fromkeys(secrets, SECRET_LINK_MARKER)}
+    # An empty link stays empty: the templates test it to leave out its paragraph.
+    masked = [name for name in secrets if context[name]]
+    shown = {**context, **dict.fromkeys(masked, SECRET_LINK_MARKER)}
     subject, text, html = render_email(template=kind, language=language, context=shown)
     fields = {"subject": subject, "body_text": text, "body_html": html}
     if secrets:

@@ -25,7 +25,9 @@ SECRET_KEY = env.str(
     "SECRET_KEY", default="dev-only-insecure-key-change-me" if DEBUG else environ.Env.NOTSET
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The port `make run PORT=…` serves on: in development, e-mailed links follow it.
+PORT = env.int("PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    "common",  # template filters shared by pages and e-mails (common/templatetags)
     "import_export",
     "allauth",
     "allauth.account",
@@ -89,6 +92,13 @@ TEMPLATES = [
                 "approvals.context_processors.esecure",
             ],
         },
+    },
+    {
+        # The text parts and subjects of e-mails: plain text, so nothing is HTML-escaped.
+        "NAME": "email_text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -168,7 +178,10 @@ LANGUAGES = [
     ("de", _("Deutsch")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The portal's one clock: pages, CSV files and e-mails show times in this zone.
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
+# Day/month/year and a 24-hour clock in every language (portal/formats/en: not the US order).
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -204,6 +217,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # e.g. EMAIL_BACKEND=anymail.backends.postmark.EmailBackend with ANYMAIL_POSTMARK_SERVER_TOKEN.
 ANYMAIL = {k.removeprefix("ANYMAIL_"): v for k, v in os.environ.items() if k.startswith("ANYMAIL_")}
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+# Seconds one network operation with the SMTP server may block (Django's default: forever).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# An e-mail queued, or claimed by a worker, this long without being sent is taken as lost (worker
+# killed, task message lost) and sent again; keep it well above EMAIL_TIMEOUT.
+EMAIL_STALE_SECONDS = env.int("EMAIL_STALE_SECONDS", default=300)
 
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -219,7 +237,10 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # Rows an import job handles per transaction (each chunk commits its effects and outcomes).
 IMPORT_CHUNK_SIZE = env.int("IMPORT_CHUNK_SIZE", default=250)
 CELERY_BEAT_SCHEDULE = {
-    "email-retry-stale": {"task": "notifications.tasks.email_retry_stale", "schedule": 300.0},
+    "email-retry-stale": {
+        "task": "notifications.tasks.email_retry_stale",
+        "schedule": max(1.0, min(300.0, EMAIL_STALE_SECONDS / 3)),
+    },
     "esecure-expire-requests": {"task": "approvals.tasks.requests_expire", "schedule": 3600.0},
     "router-rights-end": {"task": "delegation.tasks.router_rights_end_due", "schedule": 3600.0},
     "router-rights-remind": {"task": "delegation.tasks.router_rights_remind", "schedule": 3600.0},
@@ -239,6 +260,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Beat's state file (last run of each periodic task); beat rebuilds it from the schedule above.
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)
 
 # --- Security ------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -258,8 +283,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # false only for a local stack served over plain http (make stack), never in production.
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 
 LOGGING = {
     "version": 1,

@@ -48,12 +48,12 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(
         label=pgettext_lazy("date range start", "Du"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
         label=pgettext_lazy("date range end", "Au"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean(self):

@@ -15,7 +15,7 @@ from .catalog import (
 )
 from .companies import BillingAddress, Company, CompanyQuerySet, CustomerAccount, ForCompanyQuerySet
 from .grants import OPEN_GRANT_STATUSES, Grant, GrantQuerySet, GrantStatus
-from .keys import ApiKey, ApiKeyQuerySet, Invitation, InvitationQuerySet
+from .keys import ApiKey, ApiKeyQuerySet, EmailChange, Invitation, InvitationQuerySet
 from .people import Membership, MembershipKind, MembershipQuerySet, MembershipStatus, User
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "Company",
     "CompanyQuerySet",
     "CustomerAccount",
+    "EmailChange",
     "ForCompanyQuerySet",
     "Grant",
     "Invitation",

@@ -25,6 +25,11 @@ class AuditKind(models.TextChoices):
         _("Clé d'API d'un utilisateur technique régénérée"),
     )
     USER_PASSWORD_CHANGED = "user.password_changed", _("Mot de passe modifié")
+    USER_EMAIL_CHANGE_REQUESTED = (
+        "user.email_change_requested",
+        _("Changement d'adresse e-mail demandé"),
+    )
+    USER_EMAIL_CHANGED = "user.email_changed", _("Adresse e-mail modifiée")
     USER_PASSWORD_RECOVERY_SENT = (
         "user.password_recovery_sent",
         _("Mot de passe oublié : lien de réinitialisation envoyé"),
@@ -84,6 +89,23 @@ class AuditKind(models.TextChoices):
     ESECURE_ADMIN_DEACTIVATED = (
         "esecure.admin_deactivated",
         _("Administrateur client eSecure désactivé"),
+    )
+    ESECURE_ADMIN_INVITED = "esecure.admin_invited", _("Administrateur client eSecure invité")
+    ESECURE_ADMIN_INVITATION_RESENT = (
+        "esecure.admin_invitation_resent",
+        _("Invitation d'administrateur client eSecure renvoyée"),
+    )
+    ESECURE_ADMIN_INVITATION_WITHDRAWN = (
+        "esecure.admin_invitation_withdrawn",
+        _("Invitation d'administrateur client eSecure retirée"),
+    )
+    ESECURE_ADMIN_INVITATION_ACCEPTED = (
+        "esecure.admin_invitation_accepted",
+        _("Invitation d'administrateur client eSecure acceptée"),
+    )
+    ESECURE_ADMIN_INVITATION_REFUSED = (
+        "esecure.admin_invitation_refused",
+        _("Invitation d'administrateur client eSecure refusée"),
     )
     ESECURE_SENDER_ADDED = "esecure.sender_added", _("Utilisateur autorisé ajouté")
     ESECURE_SENDER_APPROVED = "esecure.sender_approved", _("Utilisateur autorisé approuvé")

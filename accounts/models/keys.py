@@ -1,4 +1,5 @@
-"""Secrets given to people: API keys and advanced-user invitations. Only hashes are stored."""
+"""Secrets given to people: API keys, advanced-user invitations and e-mail change links. Only
+hashes are stored."""
 
 from django.db import models
 from django.db.models import Q
@@ -90,3 +91,24 @@ class Invitation(SingleUseLink):
 
     def __str__(self) -> str:
         return f"{self.membership} ({self.created_at:%Y-%m-%d})"
+
+
+class EmailChange(SingleUseLink):
+    """A person's request to use a new e-mail address: the single-use link sent to that address.
+    The address changes only when the link is confirmed; a newer request closes the older ones."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="email_changes",
+        verbose_name=_("personne"),
+    )
+    new_email = models.EmailField(_("nouvelle adresse e-mail"), max_length=254)
+
+    class Meta:
+        verbose_name = _("changement d'adresse e-mail")
+        verbose_name_plural = _("changements d'adresse e-mail")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.new_email}"

@@ -37,7 +37,14 @@ from .core import (
     company_overview,
     membership_current,
     membership_list_for_user,
+    user_ids_for_login,
     user_may_recover_password,
+)
+from .profile import (
+    EmailChangeState,
+    email_change_lookup,
+    email_change_state,
+    email_unavailable,
 )
 from .rights import (
     AccountRights,
@@ -71,6 +78,10 @@ from .users import (
 )
 
 __all__ = [
+    "EmailChangeState",
+    "email_change_lookup",
+    "email_change_state",
+    "email_unavailable",
     "AccountRights",
     "AdvancedRow",
     "AdvancedStatus",
@@ -127,6 +138,7 @@ __all__ = [
     "union_scope",
     "user_by_email",
     "user_is_technical",
+    "user_ids_for_login",
     "user_may_recover_password",
     "username_taken",
 ]

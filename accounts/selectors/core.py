@@ -1,6 +1,6 @@
 """Reads: memberships, companies and the audit log, always scoped to a company or a person."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ..models import AuditEvent, Company, Membership, MembershipKind, User
 
@@ -37,6 +37,25 @@ def company_admin_list(*, company: Company) -> QuerySet[Membership]:
 
 def audit_event_list(*, company: Company) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.for_company(company).select_related("actor")
+
+
+def user_ids_for_login(*, login: str) -> list[int]:
+    """Every account a typed identifier may open: its username or e-mail, any case (the caller
+    trims). Usually one; two only if a username looks like another person's e-mail. Inactive
+    accounts too: a lock is about the identifier, not about whether it works."""
+    if not login:
+        return []
+    return sorted(
+        User.objects.filter(
+            Q(username__iexact=login)
+            | Q(email__iexact=login)
+            # allauth's own address table: empty since its management pages are closed, read
+            # anyway because allauth signs in with any address it holds.
+            | Q(emailaddress__email__iexact=login)
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def user_may_recover_password(*, user: User) -> bool:

@@ -48,11 +48,17 @@ from .passwords import (
     user_password_change,
     user_password_reset,
 )
+from .profile import (
+    email_change_confirm,
+    email_change_request,
+    profile_update,
+)
 from .standard_import import (
     StandardImportRow,
     standard_users_import,
 )
 from .users import (
+    login_register,
     membership_add,
     person_register,
     sign_in_url,
@@ -65,6 +71,9 @@ from .users import (
 )
 
 __all__ = [
+    "email_change_confirm",
+    "email_change_request",
+    "profile_update",
     "PERSON_FIELDS",
     "AdvancedImportContext",
     "AdvancedImportRow",
@@ -88,6 +97,7 @@ __all__ = [
     "audit_record",
     "audit_records",
     "client_ip",
+    "login_register",
     "membership_add",
     "password_recovery_request",
     "person_field_label",

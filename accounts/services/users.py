@@ -357,6 +357,41 @@ def person_register(
     )
 
 
+@transaction.atomic
+def login_register(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    language: str,
+    actor: User,
+    ip_address: str | None = None,
+) -> User:
+    """Creates a login, member of no company yet, for a person invited by e-mail who will
+    choose their password through an e-mailed link; they join a company only by accepting its
+    invitation. Audited without a company, so that the inviting company's log does not tell a
+    new address from a known one."""
+    user = User(
+        username=_free_username(email),
+        email=email.strip().lower(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        language=language or settings.LANGUAGE_CODE,
+        created_by=actor,
+    )
+    user.set_unusable_password()
+    _save_new_user(user)
+    audit_record(
+        actor=actor,
+        company=None,
+        kind=AuditKind.USER_CREATED,
+        target=user,
+        after={"username": user.username, "email": user.email},
+        ip_address=ip_address,
+    )
+    return user
+
+
 def _member_without_password(
     *,
     user: User,
@@ -384,17 +419,23 @@ def _member_without_password(
 
 @transaction.atomic
 def membership_add(
-    *, user: User, company: Company, actor: User, ip_address: str | None = None
+    *,
+    user: User,
+    company: Company,
+    actor: User,
+    ip_address: str | None = None,
+    created_by: User | None = None,
 ) -> Membership:
     """Makes an existing login an active employee of `company` (kept as it is when they already
-    belong to it)."""
+    belong to it). `created_by`: who brought them in, when not the actor (an invitation the
+    person accepted themselves)."""
     membership, created = Membership.objects.get_or_create(
         user=user,
         company=company,
         defaults={
             "kind": MembershipKind.EMPLOYEE,
             "status": MembershipStatus.ACTIVE,
-            "created_by": actor,
+            "created_by": created_by or actor,
         },
     )
     if created:

@@ -1,4 +1,5 @@
-from django.urls import path
+from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from ..views import auth as views
 from ..views import profile
@@ -6,6 +7,17 @@ from ..views import profile
 urlpatterns = [
     path("me/", profile.profile, name="profile"),
     path("me/password/", views.password_change, name="password-change"),
+    path("me/details/", profile.profile_edit, name="profile-edit"),
+    path("me/email/", profile.email_change, name="email-change"),
+    path(
+        "me/email/confirm/<str:key>/",
+        profile.email_change_confirm,
+        name="email-change-confirm",
+    ),
+    # allauth's e-mail management (add, remove, confirm addresses) is closed: one address per
+    # person, changed on the portal's page. Before allauth's URLs (portal/urls.py).
+    path("accounts/email/", RedirectView.as_view(pattern_name="accounts:email-change")),
+    re_path(r"^accounts/confirm-email/", profile.allauth_email_closed),
     path("audit/", views.audit_list, name="audit-list"),
     path("accounts/recovery/", views.password_forgot, name="password-forgot"),
     path("accounts/recovery/sent/", views.password_forgot_sent, name="password-forgot-sent"),

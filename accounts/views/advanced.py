@@ -343,8 +343,8 @@ def _invitation_closed_words(state: str, invitation) -> ClosedLinkWords:
                 _("Ce lien d'invitation a expiré : il n'était valable que %(hours)s heures.")
                 % {"hours": settings.INVITATION_VALID_HOURS},
                 _(
-                    "Demandez à l'administrateur qui vous a invité (son nom figure dans l'e-mail "
-                    "d'invitation) de vous envoyer une nouvelle invitation."
+                    "Demandez une nouvelle invitation à la personne qui vous l'a envoyée (son nom "
+                    "figure dans l'e-mail d'invitation)."
                 ),
             ],
         )

@@ -1,6 +1,5 @@
 import json
 
-from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -13,11 +12,12 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from common.csv import csv_response
+from common.csv import csv_datetime, csv_response
 
 from .. import selectors, services
 from ..forms import AuditFilterForm, PasswordForgotForm
 from ..permissions import admin_required
+from ..services import limits
 
 
 @login_required
@@ -45,8 +45,8 @@ def password_forgot(request):
     form = PasswordForgotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         login = form.cleaned_data["login"].strip().lower()
-        if not ratelimit.consume(request, action="reset_password", key=login):
-            form.add_error(None, _("Trop de demandes. Réessayez dans quelques minutes."))
+        if not limits.limit_consume(request, action=limits.RESET_PASSWORD, login=login):
+            form.add_error(None, limits.recovery_locked_message(request, login=login))
         else:
             services.password_recovery_request(login=login, ip_address=services.client_ip(request))
             return redirect("accounts:password-forgot-sent")
@@ -74,6 +74,7 @@ class PasswordResetConfirm(PasswordResetConfirmView):
             ip_address=services.client_ip(self.request),
         )
         del self.request.session["_password_reset_token"]
+        limits.limit_clear_person(self.request, action=limits.LOGIN_FAILED, user_id=form.user.pk)
         return redirect(self.success_url)
 
 
@@ -102,7 +103,7 @@ def audit_list(request):
             ],
             rows=(
                 [
-                    e.created_at.isoformat(),
+                    csv_datetime(e.created_at),
                     e.actor_repr,
                     e.get_kind_display(),
                     e.target_repr,

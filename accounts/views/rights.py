@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from common.elision import elide
+
 from ..forms.users import CopySourceForm, RightsForm
 from ..models import (
     Application,
@@ -197,10 +199,10 @@ def _rights_save(request, form, membership, application, ceiling) -> tuple[list[
         return exc.messages, "", ""
     if not change:
         return [], _("Aucun changement."), "info"
-    message = _("Les droits %(application)s de %(username)s sont enregistrés.") % {
-        "application": application.label,
-        "username": membership.user.username,
-    }
+    message = elide(
+        _("Les droits %(application)s de %(username)s sont enregistrés.")
+        % {"application": application.label, "username": membership.user.username}
+    )
     return [], message, "success"
 
 

@@ -13,6 +13,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.elision import elide
 from common.views import Column, service_errors, service_messages, sort_headers
 
 from ..forms.users import TechnicalUserForm, UserCreateForm, UserEditForm, UserListFilterForm
@@ -99,8 +100,8 @@ def user_create(request):
             messages.success(
                 request,
                 _(
-                    "L'utilisateur %(username)s est créé et a reçu son nom d'utilisateur par "
-                    "e-mail. Il n'a encore aucun droit sur les applications : donnez-lui en "
+                    "Le compte %(username)s est créé et son nom d'utilisateur est parti par "
+                    "e-mail. Ce compte n'a encore aucun droit sur les applications : donnez-en "
                     "ci-dessous."
                 )
                 % {"username": membership.user.username},
@@ -172,8 +173,10 @@ def user_edit(request, membership: Membership):
         else:
             messages.success(
                 request,
-                _("Les données de %(username)s sont enregistrées.")
-                % {"username": membership.user.username},
+                elide(
+                    _("Les données de %(username)s sont enregistrées.")
+                    % {"username": membership.user.username}
+                ),
             )
             return redirect("accounts:user-list")
     return render(
@@ -210,8 +213,8 @@ def user_deactivate(request, membership: Membership):
         membership,
         service=services.user_deactivate,
         done=_(
-            "%(username)s est désactivé : plus de connexion ni de droits dans cette société. "
-            "Ses droits sont conservés et reviendront s'il est réactivé."
+            "Compte %(username)s désactivé : plus de connexion ni de droits dans cette société. "
+            "Ses droits sont conservés et reviendront à sa réactivation."
         ),
     )
 

@@ -7,12 +7,13 @@ hashed keys of decision links are never shown.
 """
 
 from .accounts import ProtectedAccountAdmin
-from .people import CustomerAdminAdmin
+from .people import AdminInvitationAdmin, CustomerAdminAdmin
 from .requests import AccessRequestAdmin, DecisionLinkAdmin, UsageRecordAdmin
 from .senders import AuthorizedDomainAdmin, AuthorizedSenderAdmin
 
 __all__ = [
     "AccessRequestAdmin",
+    "AdminInvitationAdmin",
     "AuthorizedDomainAdmin",
     "AuthorizedSenderAdmin",
     "CustomerAdminAdmin",

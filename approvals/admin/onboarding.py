@@ -16,9 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import CustomerAccount, Language, User
 from accounts.services import client_ip
 
-from ..models import Origin, ProtectedAccount, Status
+from ..models import AdminInvitation, Origin, ProtectedAccount, Status
 from ..services import onboarding
 from .base import staff_actor
+
+# A login that does not belong to the account's company is invited: it joins only by accepting.
+INVITED = _(
+    "%(email)s appartient à une autre société : une invitation lui est envoyée ; la personne "
+    "deviendra membre de la société et administrateur client du compte seulement si elle "
+    "l'accepte."
+)
 
 
 class CustomerAdminForm(forms.Form):
@@ -141,7 +148,12 @@ class ProtectionOnboardingAdmin(admin.ModelAdmin):
                     "l'historique listées en attente.",
                     listed,
                 ) % {"number": protected.account.number, "listed": listed}
-                if is_new:
+                invited = (
+                    protected.admin_invitations.pending().for_email(data["admin_email"]).exists()
+                )
+                if invited:
+                    mail = str(INVITED)
+                elif is_new:
                     mail = gettext("%(email)s reçoit un e-mail pour créer son mot de passe.")
                 else:
                     mail = gettext("%(email)s reçoit un e-mail de bienvenue.")
@@ -167,7 +179,9 @@ class ProtectionOnboardingAdmin(admin.ModelAdmin):
                 "Le compte passe sous eSecure (protection inactive jusqu'à son activation) ; "
                 "les adresses qui l'ont utilisé ces 13 derniers mois sont listées en attente "
                 "(origine « historique »). Un nouvel identifiant reçoit un e-mail pour créer "
-                "son mot de passe, un identifiant existant un e-mail de bienvenue."
+                "son mot de passe, un identifiant de la société un e-mail de bienvenue ; un "
+                "identifiant d'une autre société est invité et ne devient administrateur "
+                "qu'en acceptant."
             ),
             submit=gettext("Activer eSecure"),
         )
@@ -191,7 +205,7 @@ class ProtectionOnboardingAdmin(admin.ModelAdmin):
                 )
                 return self._add_admin_page(request, form, protected)
             try:
-                onboarding.customer_admin_add(
+                added = onboarding.customer_admin_add(
                     protected=protected,
                     email=data["admin_email"],
                     first_name=data["first_name"].strip(),
@@ -204,7 +218,9 @@ class ProtectionOnboardingAdmin(admin.ModelAdmin):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                if is_new:
+                if isinstance(added, AdminInvitation):
+                    done = str(INVITED)
+                elif is_new:
                     done = gettext(
                         "%(email)s est administrateur client du compte %(number)s ; "
                         "il reçoit un e-mail pour créer son mot de passe."
@@ -231,9 +247,10 @@ class ProtectionOnboardingAdmin(admin.ModelAdmin):
             title=gettext("Ajouter un administrateur client au compte %(number)s")
             % {"number": protected.account.number},
             intro=gettext(
-                "Un nouvel identifiant reçoit un e-mail pour créer son mot de passe, un "
-                "identifiant existant un e-mail de bienvenue. La personne devient membre de "
-                "la société %(company)s."
+                "Un nouvel identifiant reçoit un e-mail pour créer son mot de passe et devient "
+                "membre de la société %(company)s ; un identifiant de cette société reçoit un "
+                "e-mail de bienvenue. Un identifiant d'une autre société est invité : il ne "
+                "devient membre et administrateur qu'en acceptant."
             )
             % {"company": protected.account.company.name},
             submit=gettext("Ajouter l'administrateur"),

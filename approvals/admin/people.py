@@ -1,15 +1,17 @@
-"""Customer admins: listed, activated and deactivated by support (never the last one)."""
+"""Customer admins: listed, activated and deactivated by support (never the last one); their
+invitations listed read-only (the key's digest is never shown)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .. import services
-from ..models import CustomerAdmin
+from ..models import AdminInvitation, CustomerAdmin
 from .base import (
     ACCOUNT_SEARCH,
     ON_ACCOUNT,
     ActionsOnlyMixin,
     OnProtectedAccountAdmin,
+    ReadOnlyMixin,
     run_service,
     selected_rows,
 )
@@ -69,3 +71,37 @@ class CustomerAdminAdmin(ActionsOnlyMixin, OnProtectedAccountAdmin):
             admins=selected_rows(queryset, "user"),
             active=False,
         )
+
+
+@admin.register(AdminInvitation)
+class AdminInvitationAdmin(ReadOnlyMixin, OnProtectedAccountAdmin):
+    list_display = (
+        "email",
+        "account_number",
+        "company",
+        "status",
+        "origin",
+        "invited_by",
+        "sent_at",
+        "expires_at",
+        "answered_at",
+        "answered_by",
+    )
+    list_filter = ("status", "origin")
+    search_fields = ("email", *ACCOUNT_SEARCH)
+    list_select_related = ("protected_account__account__company", "invited_by", "answered_by")
+    fields = (
+        "protected_account",
+        "email",
+        "first_name",
+        "last_name",
+        "language",
+        "status",
+        "origin",
+        "invited_by",
+        "sent_at",
+        "expires_at",
+        "used_at",
+        "answered_at",
+        "answered_by",
+    )

@@ -1,4 +1,5 @@
-"""Customer admins of the eSecure area: added by another admin, (de)activated, never the last.
+"""Customer admins of the eSecure area: (de)activated, never the last (they are added by
+invitation, in `invitations`).
 
 Each function is one transaction that writes its audit rows; the callers have already checked
 that the objects belong to the admin's scope (selectors.esecure_scope).
@@ -14,47 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import AuditKind, audit_record
 
-from ..models import CustomerAdmin, Origin, ProtectedAccount, Status
-from .normalise import normalise_email
-from .onboarding import customer_admin_add
-
-
-def admin_add(
-    *,
-    protected: ProtectedAccount,
-    email: str,
-    first_name: str,
-    last_name: str,
-    language: str,
-    actor: User,
-    ip_address: str | None = None,
-) -> CustomerAdmin:
-    """Any active admin adds another (origin manual); an active admin already there is refused."""
-    try:
-        email = normalise_email(email)
-    except ValidationError:
-        raise ValidationError(
-            {"email": _("« %(email)s » n'est pas une adresse e-mail valide.") % {"email": email}}
-        ) from None
-    if CustomerAdmin.objects.filter(
-        protected_account=protected, user__email__iexact=email, status=Status.ACTIVE
-    ).exists():
-        raise ValidationError(
-            {
-                "email": _("%(email)s est déjà administrateur du compte %(account)s.")
-                % {"email": email, "account": protected.account.number}
-            }
-        )
-    return customer_admin_add(
-        protected=protected,
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        language=language,
-        actor=actor,
-        origin=Origin.MANUAL,
-        ip_address=ip_address,
-    )
+from ..models import CustomerAdmin, ProtectedAccount, Status
 
 
 @transaction.atomic

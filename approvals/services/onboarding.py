@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import CustomerAccount, User
+from accounts.models import Company, CustomerAccount, Membership, MembershipKind, User
 from accounts.selectors import user_by_email
 from accounts.services import (
     AuditKind,
@@ -19,6 +19,7 @@ from accounts.services import (
 from notifications import emails
 
 from ..models import (
+    AdminInvitation,
     AuthorizedSender,
     CustomerAdmin,
     Origin,
@@ -27,6 +28,7 @@ from ..models import (
     Status,
     UsageRecord,
 )
+from .invitations import admin_invite
 from .normalise import normalise_email
 
 HISTORY_DAYS = 396  # 13 months
@@ -109,14 +111,26 @@ def customer_admin_add(
     actor: User,
     origin: str = Origin.MANUAL,
     ip_address: str | None = None,
-) -> CustomerAdmin:
-    """Makes a person customer admin of a protected account: an existing login gets a welcome
-    e-mail, a new one a link to create their password. Either way they become a member of the
-    account's company so that they can open the eSecure area."""
+) -> CustomerAdmin | AdminInvitation:
+    """Support makes a person customer admin of a protected account: a new login (member of the
+    account's company) gets a link to create their password, a login of the company a welcome
+    e-mail. A login that does not belong to the company is invited instead (AdminInvitation):
+    it joins the company only by accepting."""
     email = normalise_email(email)
     company = protected.account.company
     existing = user_by_email(email=email)
     is_new = existing is None
+    if existing is not None and not _belongs(existing, company):
+        return admin_invite(
+            protected=protected,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            language=language,
+            actor=actor,
+            origin=origin,
+            ip_address=ip_address,
+        )
     if existing is None:
         user = person_register(
             email=email,
@@ -164,3 +178,13 @@ def customer_admin_add(
             portal_url=settings.SITE_URL + reverse("approvals:sender-list"),
         )
     return admin
+
+
+def _belongs(user: User, company: Company) -> bool:
+    """A login of the company itself (a provider acting for it does not count)."""
+    return (
+        Membership.objects.active()
+        .filter(user=user, company=company)
+        .exclude(kind=MembershipKind.PROVIDER)
+        .exists()
+    )

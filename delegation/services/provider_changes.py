@@ -27,6 +27,7 @@ from accounts.permissions import Ceiling, Scope
 from accounts.services import AuditKind, audit_record, rights_errors
 from accounts.services import rights_lines as held_lines
 from accounts.services.grants import rights_replace
+from common.elision import elide
 from notifications import emails
 from notifications.services import message_create
 
@@ -190,12 +191,14 @@ def _remind_one(pk: int, *, now: datetime, days: int) -> int:
         company=access.company,
         kind="provider.ending",
         words=lambda: (
-            _("L'accès prestataire de %(email)s prend bientôt fin") % names,
-            _(
-                "L'accès prestataire de %(email)s prend fin le %(day)s. Pour le prolonger, "
-                "changez sa date de fin dans « Prestataires »."
-            )
-            % {**names, "day": _day(ends_at)},
+            elide(_("L'accès prestataire de %(email)s prend bientôt fin") % names),
+            elide(
+                _(
+                    "L'accès prestataire de %(email)s prend fin le %(day)s. Pour le prolonger, "
+                    "changez sa date de fin dans « Prestataires »."
+                )
+                % {**names, "day": _day(ends_at)}
+            ),
         ),
     )
     return 1
@@ -275,12 +278,14 @@ def _ended_told(access: ProviderAccess) -> None:
         company=access.company,
         kind="provider.ended",
         words=lambda: (
-            _("L'accès prestataire de %(email)s a pris fin") % names,
-            _(
-                "L'accès prestataire de %(email)s est arrivé à sa date de fin ; ses droits "
-                "chez %(company)s sont retirés."
-            )
-            % names,
+            elide(_("L'accès prestataire de %(email)s a pris fin") % names),
+            elide(
+                _(
+                    "L'accès prestataire de %(email)s est arrivé à sa date de fin ; ses droits "
+                    "chez %(company)s sont retirés."
+                )
+                % names
+            ),
         ),
     )
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts import selectors as account_selectors
 from accounts.models import Membership, MembershipKind, MembershipStatus, User
 from accounts.services import AuditKind, audit_record
+from common.elision import elide
 from notifications import emails
 from notifications.services import message_create
 
@@ -116,12 +117,14 @@ def _asked_told(access_request: ProviderAccessRequest) -> None:
         kind="provider.requested",
         words=lambda: (
             _("%(email)s demande un accès prestataire") % names,
-            _(
-                "%(name)s (%(email)s, de %(companies)s) demande un accès prestataire à votre "
-                "société, en indiquant le numéro de compte client %(number)s. Accordez-lui des "
-                "droits ou déclinez la demande dans « Prestataires »."
+            elide(
+                _(
+                    "%(name)s (%(email)s, de %(companies)s) demande un accès prestataire à votre "
+                    "société, en indiquant le numéro de compte client %(number)s. Accordez-lui "
+                    "des droits ou déclinez la demande dans « Prestataires »."
+                )
+                % names
             )
-            % names
             + (f"\n\n{access_request.message}" if access_request.message else ""),
         ),
     )

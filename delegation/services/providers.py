@@ -40,6 +40,7 @@ from accounts.models import (
 from accounts.permissions import MANAGEMENT_RIGHTS, Ceiling, Scope, profile_errors, scope_errors
 from accounts.services import AuditKind, audit_record
 from accounts.services.grants import rights_replace
+from common.elision import elide
 from common.links import link_claim, new_link_key
 from notifications import emails
 from notifications.services import message_create
@@ -286,12 +287,14 @@ def provider_access_offer(
                 company=company,
                 kind="provider.offered",
                 subject=_("Autorisation en tant que prestataire"),
-                body=_(
-                    "%(admin)s, administrateur de %(company)s, souhaite vous octroyer un accès "
-                    "prestataire. Acceptez ou refusez la demande dans « Mes accès prestataire » ; "
-                    "une fois acceptée, vous pourrez choisir %(company)s à la connexion."
-                )
-                % {"admin": actor.display_name, "company": company.name},
+                body=elide(
+                    _(
+                        "%(admin)s (%(company)s) souhaite vous octroyer un accès prestataire. "
+                        "Acceptez ou refusez la demande dans « Mes accès prestataire » ; une fois "
+                        "acceptée, vous pourrez choisir %(company)s à la connexion."
+                    )
+                    % {"admin": actor.display_name, "company": company.name}
+                ),
                 action_url=_mine_url(),
             )
     return access

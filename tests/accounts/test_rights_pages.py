@@ -365,7 +365,7 @@ def test_save_in_place_answers_the_section_as_now_saved(
     assert response.status_code == 200
     section = response.content.decode()
     assert "<html" not in section and section.count('<div id="rights-section">') == 1
-    assert "Les droits e-Masspost de user sont enregistrés." in section
+    assert "Les droits e-Masspost d&#x27;user sont enregistrés." in section
     assert re.search(r'id="live-status"[^>]*data-hx-swap-oob="innerHTML"><div', section)
     assert re.search(rf'id="perm-{w["perms"]["create"].pk}"[^>]*checked', section)
     assert re.search(rf'id="accounts-{w["a1"].pk}"[^>]*checked', section)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, AuditKind, Membership
 from approvals.models import (
     AccessRequest,
+    AdminInvitation,
     AuthorizedDomain,
     AuthorizedSender,
     CustomerAdmin,
@@ -27,7 +28,7 @@ from approvals.models import (
     UsageRecord,
 )
 from common.links import link_digest
-from tests.factories import CustomerAccountFactory, UserFactory
+from tests.factories import CustomerAccountFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -253,11 +254,39 @@ def test_admin_enable_new_login_lists_history_and_sends_a_working_create_passwor
     assert admin.user.check_password("Nouvelle-phrase-2026")
 
 
-def test_admin_enable_existing_login_gets_a_welcome_email_without_names(
-    support_client, company, other_company, mailoutbox, django_capture_on_commit_callbacks
+def test_admin_enable_login_of_the_company_gets_a_welcome_email_without_names(
+    support_client, company, mailoutbox, django_capture_on_commit_callbacks
 ):
     account = CustomerAccountFactory(company=company)
-    person = UserFactory(email="deja.la@other.example", language="nl")
+    person = MembershipFactory(company=company, user__email="deja.la@client.example").user
+    response = _post_enable(
+        support_client,
+        django_capture_on_commit_callbacks,
+        account=account.pk,
+        admin_email="DEJA.LA@client.example",
+        first_name="",
+        last_name="",
+        language="fr",
+    )
+    assert response.status_code == 302
+    admin = CustomerAdmin.objects.get(protected_account__account=account)
+    assert admin.user == person
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["deja.la@client.example"]
+    assert "/accounts/recovery/" not in mailoutbox[0].body
+    assert account.number in mailoutbox[0].body
+    person.refresh_from_db()
+    assert person.has_usable_password()
+
+
+def test_admin_enable_login_of_another_company_is_invited_not_enrolled(
+    support_client, company, other_company, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Support onboarding never makes a login of another company a member without its yes."""
+    account = CustomerAccountFactory(company=company)
+    person = MembershipFactory(
+        company=other_company, user__email="deja.la@other.example", user__language="nl"
+    ).user
     response = _post_enable(
         support_client,
         django_capture_on_commit_callbacks,
@@ -268,18 +297,15 @@ def test_admin_enable_existing_login_gets_a_welcome_email_without_names(
         language="fr",
     )
     assert response.status_code == 302
-    admin = CustomerAdmin.objects.get(protected_account__account=account)
-    assert admin.user == person
-    assert Membership.objects.filter(user=person, company=company).exists()
-    assert AuditEvent.objects.filter(
-        kind=AuditKind.USER_MEMBERSHIP_ADDED, company=company, after__username=person.username
-    ).exists()
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == ["deja.la@other.example"]
-    assert "/accounts/recovery/" not in mailoutbox[0].body
-    assert account.number in mailoutbox[0].body
-    person.refresh_from_db()
-    assert person.has_usable_password()
+    assert not CustomerAdmin.objects.filter(protected_account__account=account).exists()
+    assert not Membership.objects.filter(user=person, company=company).exists()
+    invitation = AdminInvitation.objects.get(protected_account__account=account)
+    assert invitation.email == "deja.la@other.example" and invitation.origin == Origin.SUPPORT
+    [mail] = mailoutbox
+    assert mail.to == ["deja.la@other.example"]
+    assert "/esecure/invitation/" in mail.body and "/accounts/recovery/" not in mail.body
+    page = support_client.get(response["Location"]).content.decode()
+    assert "invitation" in page
 
 
 def test_admin_enable_refuses_a_new_login_without_names_and_an_already_protected_account(

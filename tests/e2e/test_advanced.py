@@ -177,7 +177,9 @@ def test_an_expired_invitation_says_so_and_offers_nothing(page: Page, live_serve
     page.goto(live_server.url + link)
     expect(page.get_by_role("heading", level=1)).to_have_text("Invitation expirée")
     # Who to ask, without naming the company: an expired link says nothing of its invitation.
-    expect(page.get_by_text("Demandez à")).to_contain_text("l'administrateur qui vous a invité")
+    expect(page.get_by_text("Demandez une nouvelle invitation")).to_contain_text(
+        "la personne qui vous l'a envoyée"
+    )
     expect(page.get_by_text("Maison Verdier SARL")).to_have_count(0)
     expect(page.get_by_role("button", name="Créer mon compte")).to_have_count(0)
     expect(page.get_by_label("Mot de passe")).to_have_count(0)

@@ -122,7 +122,7 @@ def test_admin_creates_grants_sees_greyed_right_and_deactivates(
     page.once("dialog", lambda dialog: dialog.accept())
     row = page.get_by_role("row", name=re.compile(r"sophie\.leroy"))
     row.get_by_role("button", name="Désactiver").click()
-    expect(page.get_by_role("status").filter(has_text="est désactivé")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="désactivé : plus de")).to_be_visible()
     row = page.get_by_role("row", name=re.compile(r"sophie\.leroy"))
     expect(row).to_contain_text("Désactivé")
     expect(row.get_by_role("button", name="Réactiver")).to_be_visible()

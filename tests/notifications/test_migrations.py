@@ -10,20 +10,19 @@ BEFORE = [("notifications", "0001_outbox_and_messages")]
 AFTER = [("notifications", "0003_fill_message_company_names")]
 
 
-@pytest.fixture(autouse=True)
-def _back_to_the_latest_migration():
-    """The tests after these ones expect every migration applied."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 def _migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_latest_migrations():
+    """Later tests need the schema of the latest migrations, not the one these tests left."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_messages_keep_their_recipient_and_company_name():
@@ -44,7 +43,7 @@ def test_messages_keep_their_recipient_and_company_name():
 
 
 def test_stored_emails_lose_their_keys_and_unsent_ones_still_go_out_whole():
-    old = _migrate([("notifications", "0004_outbox_keys_hidden_until_sent")])
+    old = _migrate([("notifications", "0005_outbox_keys_hidden_until_sent")])
     OutboundEmail = old.get_model("notifications", "OutboundEmail")
     decision = "https://sesame.example/esecure/decision/Kd3c1s10n-key_A/"
     reset = "https://sesame.example/accounts/recovery/MQ/cb1x2z-0123456789abcdef/"
@@ -64,7 +63,7 @@ def test_stored_emails_lose_their_keys_and_unsent_ones_still_go_out_whole():
         body_text=f"Lien : {reset}",
         body_html=f'<p><a href="{reset}">Choisir</a></p>',
     )
-    new = _migrate([("notifications", "0005_mask_keys_of_stored_emails")])
+    new = _migrate([("notifications", "0006_mask_keys_of_stored_emails")])
     emails = new.get_model("notifications", "OutboundEmail").objects
     sent, queued = emails.get(pk=sent.pk), emails.get(pk=queued.pk)
     assert sent.body_text == (

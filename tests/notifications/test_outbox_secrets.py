@@ -69,6 +69,8 @@ def _assert_hidden_from_support(client, staff, key: str) -> None:
 
 KINDS_WITH_KEYS = {
     "password_reset",
+    "email_change_confirm",
+    "esecure_admin_invitation",
     "advanced_invitation",
     "user_create_password",
     "esecure_create_password",
@@ -288,6 +290,32 @@ def _send_each(user, key):
             account_number="950000033",
             company_name="Imprimerie Test SA",
             create_url=url,
+            valid_hours=24,
+        ),
+        "esecure_create_password_invited": lambda: emails.send_esecure_create_password(
+            user=user,
+            display_name="U",
+            account_number="950000033",
+            company_name="Imprimerie Test SA",
+            create_url=url + "create/",
+            valid_hours=24,
+            invitation_url=url + "invitation/",
+            invited_by="Admin",
+            valid_days=14,
+        ),
+        "esecure_admin_invitation": lambda: emails.send_esecure_admin_invitation(
+            user=user,
+            invited_by="Admin",
+            account_number="950000033",
+            company_name="Imprimerie Test SA",
+            link_url=url,
+            valid_days=14,
+        ),
+        "email_change_confirm": lambda: emails.send_email_change_confirm(
+            user=user,
+            new_email="new.address@example.com",
+            display_name="U",
+            confirm_url=url,
             valid_hours=24,
         ),
         "esecure_approval_request": lambda: emails.send_esecure_approval_request(

@@ -3,7 +3,13 @@ numbers. Only active customer admins of a protected account of the selected comp
 (else 403); they see and change only those accounts (another account's object answers 404)."""
 
 from .accounts import account_edit, account_list, account_status
-from .admins import admin_add, admin_list, admin_status
+from .admins import (
+    admin_add,
+    admin_invitation_resend,
+    admin_invitation_withdraw,
+    admin_list,
+    admin_status,
+)
 from .domains import domain_add, domain_list, domain_status
 from .senders import (
     sender_add,
@@ -17,6 +23,8 @@ __all__ = [
     "account_list",
     "account_status",
     "admin_add",
+    "admin_invitation_resend",
+    "admin_invitation_withdraw",
     "admin_list",
     "admin_status",
     "domain_add",

@@ -1,13 +1,19 @@
-"""Tab 3, « Administrateurs clients »: any active admin adds another; activate, deactivate (never
-the last active admin of an account)."""
+"""Tab 3, « Administrateurs clients »: any active admin invites another (who becomes admin only
+by accepting), resends or withdraws an invitation; activate, deactivate (never the last active
+admin of an account)."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import WRITE_ONLY, company_required, object_view
 from accounts.services import client_ip
-from common.views import Column
+from common.views import Column, service_messages
 
 from ... import forms, selectors, services
 from ...selectors import EsecureScope
@@ -84,13 +90,19 @@ ADMINS = ListSpec(
 
 @esecure_admin_required
 def admin_list(request, scope: EsecureScope):
-    return list_page(request, scope, ADMINS)
+    invitations = selectors.admin_invitation_list(scope=scope)
+    return list_page(request, scope, ADMINS, invitations=invitations)
+
+
+INVITATION_SENT = gettext_lazy("Une invitation a été envoyée à cette adresse.")
 
 
 @esecure_admin_required
 def admin_add(request, scope: EsecureScope):
+    """Whoever owns the address, the same answer: an invitation was sent (SPEC C5)."""
+
     def save(form, protected):
-        admin = services.admin_add(
+        services.admin_invite(
             protected=protected,
             email=form.cleaned_data["email"],
             first_name=form.cleaned_data["first_name"],
@@ -99,9 +111,7 @@ def admin_add(request, scope: EsecureScope):
             actor=request.user,
             ip_address=client_ip(request),
         )
-        return _(
-            "%(name)s est administrateur client du compte %(account)s et en est informé par e-mail."
-        ) % {"name": admin.user.display_name, "account": protected.account.number}
+        return str(INVITATION_SENT)
 
     return add_page(
         request,
@@ -112,6 +122,57 @@ def admin_add(request, scope: EsecureScope):
         save=save,
         success_url=reverse("approvals:admin-list"),
     )
+
+
+def _invitation_or_404(request, pk: int):
+    """An invitation of the selected company, looked up before anything else (else 404, for
+    every method)."""
+    if (found := selectors.admin_invitation_in_company(company=request.company, pk=pk)) is None:
+        raise Http404
+    return found
+
+
+def _esecure_check(request, invitation) -> None:
+    """The eSecure right (else 403), on the invitation's account (else 404)."""
+    scope = selectors.esecure_scope(request.membership)
+    if not scope:
+        raise PermissionDenied
+    if invitation.protected_account_id not in scope.ids:
+        raise Http404
+
+
+def _invitation_action(request, invitation, act) -> HttpResponse:
+    try:
+        messages.success(request, act(invitation))
+    except ValidationError as error:
+        service_messages(request, error)
+    return redirect("approvals:admin-list")
+
+
+@company_required
+@object_view(_invitation_or_404, methods=WRITE_ONLY, check=_esecure_check)
+def admin_invitation_resend(request, invitation):
+    def act(invitation) -> str:
+        services.admin_invitation_resend(
+            invitation=invitation, actor=request.user, ip_address=client_ip(request)
+        )
+        return str(INVITATION_SENT)
+
+    return _invitation_action(request, invitation, act)
+
+
+@company_required
+@object_view(_invitation_or_404, methods=WRITE_ONLY, check=_esecure_check)
+def admin_invitation_withdraw(request, invitation):
+    def act(invitation) -> str:
+        services.admin_invitation_withdraw(
+            invitation=invitation, actor=request.user, ip_address=client_ip(request)
+        )
+        return _("Invitation de %(email)s retirée : son lien ne sert plus.") % {
+            "email": invitation.email
+        }
+
+    return _invitation_action(request, invitation, act)
 
 
 @require_POST

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import company_required
-from common.csv import csv_response
+from common.csv import csv_datetime, csv_response
 from common.views import Column, service_errors, sort_headers
 
 from ... import selectors
@@ -101,7 +101,8 @@ def list_page(request, scope: EsecureScope, spec: ListSpec, **extra) -> HttpResp
 
 
 def when(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+    """The CSV cell of a moment: the same instant and zone as the page (not UTC)."""
+    return csv_datetime(value)
 
 
 def who(user) -> str:

@@ -9,6 +9,7 @@ user action, so no audit rows and no e-mails.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -48,7 +49,7 @@ from common.links import new_link_key
 from delegation.models import ProviderAccess, ProviderAccessStatus
 
 DEFAULT_PASSWORD = "Sesame-demo-2026!"
-SITE_URL = "http://127.0.0.1:8000"
+SITE_URL = settings.SITE_URL  # follows `make run PORT=…`
 
 BPOST_APPS = [
     "emasspost",

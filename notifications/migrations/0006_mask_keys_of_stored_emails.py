@@ -1,4 +1,4 @@
-"""E-mails stored before 0004 show their links' keys to support staff: replace every link that
+"""E-mails stored before 0005 show their links' keys to support staff: replace every link that
 carries a key by the marker, keeping the e-mail as sent for the worker when it is not sent yet."""
 
 import re
@@ -8,7 +8,7 @@ from django.db import migrations
 # The paths of the links that carry a key, as they were when this migration was written.
 KEY_LINK = re.compile(
     r"https?://[^\s\"'<>]+?/(?:"
-    r"(?:esecure/decision|invitation|provider-access)/[\w-]+"
+    r"(?:esecure/decision|invitation|provider-access|me/email/confirm)/[\w-]+"
     r"|accounts/recovery/[\w-]+/[\w-]+"
     r")/"
 )
@@ -30,7 +30,7 @@ def mask_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0004_outbox_keys_hidden_until_sent"),
+        ("notifications", "0005_outbox_keys_hidden_until_sent"),
     ]
 
     operations = [migrations.RunPython(mask_keys, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_fill_message_company_names'),
+        ('notifications', '0004_outboundemail_claimed_at'),
     ]
 
     operations = [
