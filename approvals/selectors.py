@@ -320,6 +320,15 @@ def account_list(*, scope: EsecureScope, filters: dict, sort: str = "account") -
     return _ordered(accounts, ACCOUNT_SORTS, sort, "account")
 
 
+def company_account_get(*, company, pk: int) -> ProtectedAccount | None:
+    """A protected account of the company, whoever manages it (object routes look it up first)."""
+    return (
+        ProtectedAccount.objects.filter(pk=pk, account__company=company)
+        .select_related("account__company")
+        .first()
+    )
+
+
 def accounts_get(*, scope: EsecureScope, ids: Iterable[int]) -> list[ProtectedAccount] | None:
     wanted = set(ids)
     if not wanted <= scope.ids:

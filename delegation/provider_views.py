@@ -20,7 +20,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors as account_selectors
-from accounts.permissions import Ceiling, admin_required
+from accounts.permissions import (
+    WRITE_ONLY,
+    Ceiling,
+    admin_object_view,
+    admin_required,
+    object_view,
+)
 from accounts.services import client_ip
 from common.elision import elide
 from common.links import ClosedLinkWords, LinkState, render_closed_link
@@ -160,12 +166,36 @@ def _int(value: str) -> int:
     return int(value) if value.isdigit() else 0
 
 
-@require_POST
-@admin_required
-def provider_request_decline(request, pk: int):
-    access_request = selectors.provider_request_get(company=request.company, pk=pk)
-    if access_request is None:
+def _request_or_404(request, pk: int):
+    """A provider's access request to the selected company."""
+    if (found := selectors.provider_request_get(company=request.company, pk=pk)) is None:
         raise Http404
+    return found
+
+
+def _access_or_404(request, pk: int) -> ProviderAccess:
+    """A provider access the selected company gave (any status)."""
+    if (found := selectors.provider_access_get(company=request.company, pk=pk)) is None:
+        raise Http404
+    return found
+
+
+def _active_access_or_404(request, pk: int) -> ProviderAccess:
+    access = _access_or_404(request, pk)
+    if access.status != ProviderAccessStatus.ACTIVE or not access.membership:
+        raise Http404
+    return access
+
+
+def _my_access_or_404(request, pk: int) -> ProviderAccess:
+    """A provider access offered to the signed-in person."""
+    if (found := selectors.provider_access_for_person_get(user=request.user, pk=pk)) is None:
+        raise Http404
+    return found
+
+
+@admin_object_view(_request_or_404, methods=WRITE_ONLY)
+def provider_request_decline(request, access_request):
     try:
         services.provider_request_decline(
             access_request=access_request, actor=request.user, ip_address=client_ip(request)
@@ -183,12 +213,8 @@ def provider_request_decline(request, pk: int):
     return redirect("delegation:provider-list")
 
 
-@require_POST
-@admin_required
-def provider_withdraw(request, pk: int):
-    access = selectors.provider_access_get(company=request.company, pk=pk)
-    if access is None:
-        raise Http404
+@admin_object_view(_access_or_404, methods=WRITE_ONLY)
+def provider_withdraw(request, access: ProviderAccess):
     try:
         services.provider_access_withdraw(
             access=access, actor=request.user, ip_address=client_ip(request)
@@ -206,14 +232,10 @@ def provider_withdraw(request, pk: int):
     return redirect("delegation:provider-list")
 
 
-@require_POST
-@admin_required
-def provider_end_change(request, pk: int):
+@admin_object_view(_access_or_404, methods=WRITE_ONLY)
+def provider_end_change(request, access: ProviderAccess):
     """The end date of an open access, from the providers list: extended, brought forward or
     removed."""
-    access = selectors.provider_access_get(company=request.company, pk=pk)
-    if access is None:
-        raise Http404
     form = ProviderEndForm(request.POST, prefix=f"end-{access.pk}")
     if not form.is_valid():
         for error in form.errors.get("ends_on", []):
@@ -240,13 +262,11 @@ def provider_end_change(request, pk: int):
     return redirect("delegation:provider-list")
 
 
-@admin_required
-def provider_rights(request, pk: int):
+@admin_object_view(_active_access_or_404)
+def provider_rights(request, access: ProviderAccess):
     """An active provider's rights, in the editor of the offer under the administrator's
     ceiling: narrowed, extended or removed without withdrawing the access."""
-    access = selectors.provider_access_get(company=request.company, pk=pk)
-    if access is None or access.status != ProviderAccessStatus.ACTIVE or not access.membership:
-        raise Http404
+    assert access.membership is not None  # for mypy: an active access has its membership
     current = account_selectors.member_rights(membership=access.membership)
     rights_forms = _rights_forms(request, Ceiling.for_request(request), current)
     errors: list[str] = []
@@ -373,22 +393,16 @@ def _answer(request, access: ProviderAccess, action: str) -> bool:
     return True
 
 
-@require_POST
 @login_required
-def provider_answer(request, pk: int):
-    access = selectors.provider_access_for_person_get(user=request.user, pk=pk)
-    if access is None:
-        raise Http404
+@object_view(_my_access_or_404, methods=WRITE_ONLY)
+def provider_answer(request, access: ProviderAccess):
     _answer(request, access, "accept" if request.POST.get("action") == "accept" else "refuse")
     return redirect("delegation:provider-list-mine")
 
 
-@require_POST
 @login_required
-def provider_give_up(request, pk: int):
-    access = selectors.provider_access_for_person_get(user=request.user, pk=pk)
-    if access is None:
-        raise Http404
+@object_view(_my_access_or_404, methods=WRITE_ONLY)
+def provider_give_up(request, access: ProviderAccess):
     try:
         services.provider_access_give_up(
             access=access, user=request.user, ip_address=client_ip(request)

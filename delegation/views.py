@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors
 from accounts.forms.users import RightsForm
 from accounts.models import Application, Company, Grant, MembershipKind
-from accounts.permissions import Ceiling, Scope, admin_required
+from accounts.permissions import WRITE_ONLY, Ceiling, Scope, admin_object_view, admin_required
 from accounts.selectors import enabled_application_get, enabled_application_list, rights_choices
 from accounts.services import client_ip
 from common.elision import elide
@@ -74,7 +74,8 @@ def company_switch(request):
 ROUTERS_PAGE_SIZE = 25
 
 
-def _router_or_404(pk: int):
+def _router_or_404(request, pk: int) -> Company:
+    """A router of the directory (any company's administrator may give it rights)."""
     try:
         return delegation_selectors.router_get(pk=pk)
     except Company.DoesNotExist:
@@ -102,10 +103,9 @@ def router_list(request):
     )
 
 
-@admin_required
-def router_rights(request, pk: int):
+@admin_object_view(_router_or_404)
+def router_rights(request, router: Company):
     """What one router holds from this company, per application, with a link to change each."""
-    router = _router_or_404(pk)
     partner = delegation_selectors.router_partner_get(company=request.company, router=router)
     given = Counter(g.permission.application_id for g in partner.grants)
     return render(
@@ -122,11 +122,10 @@ def router_rights(request, pk: int):
     )
 
 
-@admin_required
-def router_rights_edit(request, pk: int, app_code: str):
+@admin_object_view(_router_or_404)
+def router_rights_edit(request, router: Company, app_code: str):
     """One application's rights for a router, in the same editor as for a user, under the
     admin's ceiling; an optional end date."""
-    router = _router_or_404(pk)
     try:
         application = enabled_application_get(company=request.company, code=app_code)
     except Application.DoesNotExist:
@@ -186,10 +185,8 @@ def _current_end(company, router) -> dict:
     return {"ends_on": partner.ends_at.date() if partner.ends_at else None}
 
 
-@require_POST
-@admin_required
-def router_withdraw(request, pk: int):
-    router = _router_or_404(pk)
+@admin_object_view(_router_or_404, methods=WRITE_ONLY)
+def router_withdraw(request, router: Company):
     cascade = services.router_rights_withdraw(
         company=request.company, router=router, actor=request.user, ip_address=client_ip(request)
     )
@@ -232,19 +229,29 @@ def received_list(request):
     )
 
 
-def _customer_or_404(request, customer_id: int):
+def _customer_or_404(request, pk: int) -> Company:
+    """A customer that gave rights to the selected company, a router (else the page does not
+    exist: 404)."""
+    if not request.company.is_router:
+        raise Http404
     try:
-        return delegation_selectors.received_customer_get(
-            router=request.company, customer_id=customer_id
-        )
+        return delegation_selectors.received_customer_get(router=request.company, customer_id=pk)
     except Company.DoesNotExist:
         raise Http404 from None
 
 
-@require_POST
-@_router_company_required
-def received_decide(request, customer_id: int):
-    customer = _customer_or_404(request, customer_id)
+def _received_grant_or_404(request, pk: int) -> Grant:
+    """A right the selected company, a router, received from a customer."""
+    if not request.company.is_router:
+        raise Http404
+    try:
+        return delegation_selectors.received_grant_get(router=request.company, pk=pk)
+    except Grant.DoesNotExist:
+        raise Http404 from None
+
+
+@admin_object_view(_customer_or_404, methods=WRITE_ONLY)
+def received_decide(request, customer: Company):
     action = request.POST.get("action")
     service = {
         "accept": services.router_rights_accept,
@@ -272,14 +279,9 @@ def received_decide(request, customer_id: int):
     return redirect("delegation:received-list")
 
 
-@require_POST
-@_router_company_required
-def received_hand_on(request, pk: int):
+@admin_object_view(_received_grant_or_404, methods=WRITE_ONLY)
+def received_hand_on(request, parent: Grant):
     """Hands on (part of) a received right to one of the router's people; no account: take back."""
-    try:
-        parent = delegation_selectors.received_grant_get(router=request.company, pk=pk)
-    except Grant.DoesNotExist:
-        raise Http404 from None
     people = {m.pk: m for m in delegation_selectors.hand_on_candidate_list(router=request.company)}
     form = HandOnForm(request.POST, people=people)
     if not form.is_valid():

@@ -5,9 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
-from accounts.permissions import admin_required, company_required
+from accounts.permissions import WRITE_ONLY, admin_required, company_required, object_view
 from accounts.services import client_ip
 from common.csv import csv_response
 from common.views import service_errors, service_messages
@@ -108,8 +107,8 @@ def _job_context(job: ImportJob) -> dict:
 
 
 @company_required
-def import_job(request, pk: int):
-    job = _job_or_404(request, pk)
+@object_view(_job_or_404)
+def import_job(request, job: ImportJob):
     rows = list(selectors.import_rows(job=job)[:PREVIEW_LIMIT]) if not job.is_busy else []
     return render(
         request,
@@ -119,10 +118,10 @@ def import_job(request, pk: int):
 
 
 @company_required
-def import_job_progress(request, pk: int):
+@object_view(_job_or_404)
+def import_job_progress(request, job: ImportJob):
     """The progress panel alone (polled every second while the job works); once the job is
     done, htmx is told to reload the whole page to show the rows."""
-    job = _job_or_404(request, pk)
     response = render(request, "imports/_progress.html", _job_context(job))
     if not job.is_busy and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -130,9 +129,8 @@ def import_job_progress(request, pk: int):
 
 
 @company_required
-@require_POST
-def import_job_confirm(request, pk: int):
-    job = _job_or_404(request, pk)
+@object_view(_job_or_404, methods=WRITE_ONLY)
+def import_job_confirm(request, job: ImportJob):
     try:
         services.import_job_confirm(job=job, actor=request.user)
     except ValidationError as exc:
@@ -141,10 +139,12 @@ def import_job_confirm(request, pk: int):
 
 
 @company_required
-def import_job_result(request, pk: int):
-    return result_response(_job_or_404(request, pk), failed_only=False)
+@object_view(_job_or_404)
+def import_job_result(request, job: ImportJob):
+    return result_response(job, failed_only=False)
 
 
 @company_required
-def import_job_failed(request, pk: int):
-    return result_response(_job_or_404(request, pk), failed_only=True)
+@object_view(_job_or_404)
+def import_job_failed(request, job: ImportJob):
+    return result_response(job, failed_only=True)

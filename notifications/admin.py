@@ -13,7 +13,15 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", "language")
     search_fields = ("recipient", "subject", "kind")
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    # The e-mail as sent, with its working links, is for the worker only (never shown).
+    exclude = OutboundEmail.SECRET_FIELDS
+    readonly_fields = [
+        f.name for f in OutboundEmail._meta.fields if f.name not in OutboundEmail.SECRET_FIELDS
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer(*OutboundEmail.SECRET_FIELDS)
+
     actions = ["resend"]
 
     def has_add_permission(self, request):

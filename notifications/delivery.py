@@ -38,17 +38,23 @@ def email_deliver(*, email_id: int) -> bool:
     if not claimed:
         return False
     email = OutboundEmail.objects.get(pk=email_id)
+    # The bodies with working links when the e-mail carries a key; the shown ones otherwise.
+    text, html = (
+        (email.secret_text, email.secret_html)
+        if email.secret_text
+        else (email.body_text, email.body_html)
+    )
     connection = get_connection()
     message = EmailMultiAlternatives(
         subject=email.subject,
-        body=email.body_text,
+        body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.recipient],
         headers={"Message-ID": message_id(email)},
         connection=connection,
     )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+    if html:
+        message.attach_alternative(html, "text/html")
     try:
         connection.open()
         message.send()
@@ -63,6 +69,8 @@ def email_deliver(*, email_id: int) -> bool:
         status=EmailStatus.SENT,
         sent_at=timezone.now(),
         last_error="",
+        secret_text="",  # the keys leave with the e-mail: nothing kept once sent
+        secret_html="",
         provider_message_id=(getattr(status, "message_id", None) or "")[:255],
     )
     _close(connection)

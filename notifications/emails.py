@@ -1,16 +1,22 @@
 """One function per e-mail. Each builds a JSON-serialisable context and queues one outbox row.
 
-Callers pass plain values (names, URLs); this module never reads other apps' models.
+Callers pass plain values (names, URLs); this module never reads other apps' models. A link
+that carries a key is named in `secrets`: the recipient gets it, the outbox shows a marker.
 """
 
 from .models import OutboundEmail
 from .services import email_queue, email_queue_many
 
 
-def _to_user(user, kind: str, context: dict) -> OutboundEmail:
+def _to_user(user, kind: str, context: dict, secrets: tuple[str, ...] = ()) -> OutboundEmail:
     """Most e-mails go to a person with a login: to their address, in their language."""
     return email_queue(
-        kind=kind, recipient=user.email, language=user.language, user=user, context=context
+        kind=kind,
+        recipient=user.email,
+        language=user.language,
+        user=user,
+        context=context,
+        secrets=secrets,
     )
 
 
@@ -27,6 +33,7 @@ def send_password_reset(
             "reset_url": reset_url,
             "valid_hours": valid_hours,
         },
+        secrets=("reset_url",),
     )
 
 
@@ -67,6 +74,7 @@ def send_email_change_confirm(
             "confirm_url": confirm_url,
             "valid_hours": valid_hours,
         },
+        secrets=("confirm_url",),
     )
 
 
@@ -128,6 +136,7 @@ def send_advanced_invitation(
             "accept_url": accept_url,
             "valid_hours": valid_hours,
         },
+        secrets=("accept_url",),
     )
 
 
@@ -148,6 +157,7 @@ def send_advanced_invitations(*, invitations: list[dict]) -> list[OutboundEmail]
                     "accept_url": item["accept_url"],
                     "valid_hours": item["valid_hours"],
                 },
+                "secrets": ("accept_url",),
             }
             for item in invitations
         ]
@@ -173,6 +183,7 @@ def send_user_create_password_many(*, links: list[dict]) -> list[OutboundEmail]:
                     "create_url": item["create_url"],
                     "valid_hours": item["valid_hours"],
                 },
+                "secrets": ("create_url",),
             }
             for item in links
         ]
@@ -238,6 +249,7 @@ def send_esecure_create_password(
             "invited_by": invited_by,
             "valid_days": valid_days,
         },
+        secrets=("create_url", "invitation_url"),
     )
 
 
@@ -263,6 +275,7 @@ def send_esecure_admin_invitation(
             "link_url": link_url,
             "valid_days": valid_days,
         },
+        secrets=("link_url",),
     )
 
 
@@ -309,6 +322,7 @@ def send_esecure_approval_request(
             "portal_url": portal_url,
             "valid_days": valid_days,
         },
+        secrets=("approve_url", "reject_url"),
     )
 
 
@@ -484,6 +498,7 @@ def send_provider_access_offered(
             "link_url": link_url,
             "valid_days": valid_days,
         },
+        secrets=("link_url",),
     )
 
 

@@ -21,6 +21,9 @@ class OutboundEmailQuerySet(models.QuerySet):
 class OutboundEmail(models.Model):
     """One e-mail to one recipient, rendered at queue time in the recipient's language."""
 
+    # Read by the worker only; every page and the admin leave them out.
+    SECRET_FIELDS = ("secret_text", "secret_html")
+
     recipient = models.EmailField(_("destinataire"), db_index=True)
     # The person's id, not a foreign key: notifications sit below accounts in the layers and
     # keep no link to an upper app's table (people are never deleted, so the id stays true).
@@ -30,6 +33,12 @@ class OutboundEmail(models.Model):
     subject = models.CharField(pgettext_lazy("email subject", "objet"), max_length=255)
     body_text = models.TextField(_("texte"))
     body_html = models.TextField(_("HTML"), blank=True)
+    # The bodies above are what support staff read: a link that carries a key shows a marker.
+    # When there was one, the e-mail as sent, with its working links, waits here for the worker
+    # alone: never shown (not editable, left out of the admin, deferred by the outbox pages) and
+    # emptied once sent.
+    secret_text = models.TextField(blank=True, editable=False)
+    secret_html = models.TextField(blank=True, editable=False)
     status = models.CharField(
         _("statut"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
     )

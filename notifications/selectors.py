@@ -12,7 +12,7 @@ def unread_count(*, user) -> int:
 
 
 def outbox_list(*, search: str = "") -> QuerySet[OutboundEmail]:
-    emails = OutboundEmail.objects.all()
+    emails = OutboundEmail.objects.defer(*OutboundEmail.SECRET_FIELDS)
     if search:
         emails = emails.filter(Q(recipient__icontains=search) | Q(kind__icontains=search))
     return emails

@@ -4,11 +4,13 @@ Delivery (what the worker does with a queued e-mail) is in `delivery`, called by
 
 import logging
 import re
+from collections.abc import Collection
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from .models import Message, OutboundEmail
 from .tasks import email_send, email_send_each
@@ -19,6 +21,9 @@ EMAIL_LANGUAGES = ("fr", "en", "nl", "de")
 # The template engine of subjects and text parts (portal/settings.py: no HTML escaping).
 TEXT_ENGINE = "email_text"
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+
+# What the outbox shows in place of a link that carries a key (STYLE rule 12).
+SECRET_LINK_MARKER = _("[lien masqué]")
 
 
 def render_email(*, template: str, language: str, context: dict) -> tuple[str, str, str]:
@@ -38,19 +43,43 @@ def render_email(*, template: str, language: str, context: dict) -> tuple[str, s
     return subject, text, html
 
 
+def _outbox_fields(*, kind: str, language: str, context: dict, secrets: Collection[str]) -> dict:
+    """The rendered fields of an outbox row. The context values named in `secrets` (links that
+    carry a key) are replaced by a marker in what support staff read; the e-mail as sent is then
+    rendered once more with them, into the fields only the worker reads."""
+    if unknown := set(secrets) - context.keys():  # a misspelt name would leave a key shown
+        raise ValueError(f"secrets not in the context of {kind}: {sorted(unknown)}")
+    # An empty link stays empty: the templates test it to leave out its paragraph.
+    masked = [name for name in secrets if context[name]]
+    shown = {**context, **dict.fromkeys(masked, SECRET_LINK_MARKER)}
+    subject, text, html = render_email(template=kind, language=language, context=shown)
+    fields = {"subject": subject, "body_text": text, "body_html": html}
+    if secrets:
+        _subject, secret_text, secret_html = render_email(
+            template=kind, language=language, context=context
+        )
+        fields |= {"secret_text": secret_text, "secret_html": secret_html}
+    return fields
+
+
 def email_queue(
-    *, kind: str, recipient: str, language: str, context: dict, user=None
+    *,
+    kind: str,
+    recipient: str,
+    language: str,
+    context: dict,
+    user=None,
+    secrets: Collection[str] = (),
 ) -> OutboundEmail:
-    """Stores a rendered e-mail in the outbox; it is sent only once the transaction commits."""
-    subject, text, html = render_email(template=kind, language=language, context=context)
+    """Stores a rendered e-mail in the outbox; it is sent only once the transaction commits.
+    `secrets`: the names of the context values that are links carrying a key, which the outbox
+    never shows."""
     email = OutboundEmail.objects.create(
         recipient=recipient,
         user_id=user.pk if user is not None else None,
         kind=kind,
         language=language,
-        subject=subject,
-        body_text=text,
-        body_html=html,
+        **_outbox_fields(kind=kind, language=language, context=context, secrets=secrets),
     )
     transaction.on_commit(lambda: email_send.delay(email.pk))
     return email
@@ -61,9 +90,6 @@ def email_queue_many(*, emails: list[dict]) -> list[OutboundEmail]:
     Each item has the arguments of `email_queue`."""
     rows = []
     for item in emails:
-        subject, text, html = render_email(
-            template=item["kind"], language=item["language"], context=item["context"]
-        )
         user = item.get("user")
         rows.append(
             OutboundEmail(
@@ -71,9 +97,12 @@ def email_queue_many(*, emails: list[dict]) -> list[OutboundEmail]:
                 user_id=user.pk if user is not None else None,
                 kind=item["kind"],
                 language=item["language"],
-                subject=subject,
-                body_text=text,
-                body_html=html,
+                **_outbox_fields(
+                    kind=item["kind"],
+                    language=item["language"],
+                    context=item["context"],
+                    secrets=item.get("secrets", ()),
+                ),
             )
         )
     created = OutboundEmail.objects.bulk_create(rows)

@@ -3,7 +3,8 @@
 
 - `holdings`: the one definition of an active holding, and every reader of it;
 - `ceiling`: the rights ceiling (`Ceiling.can_grant`), scope and profile validity;
-- `decorators`: view guards (`company_required`, `admin_required`, `staff_required`);
+- `decorators`: view guards (`company_required`, `admin_required`, `staff_required`) and the
+  routes of one object (`object_view`, `admin_object_view`: the object first, 404 for others);
 - `api`: API-key authentication for the machine API (imported by the API modules only).
 
 Every path that hands out rights (forms, copy, imports, API, provider grants) asks `Ceiling`.
@@ -23,7 +24,14 @@ from .ceiling import (
     profile_errors,
     scope_errors,
 )
-from .decorators import admin_required, company_required, staff_required
+from .decorators import (
+    WRITE_ONLY,
+    admin_object_view,
+    admin_required,
+    company_required,
+    object_view,
+    staff_required,
+)
 from .holdings import (
     Holding,
     account_counts_q,
@@ -42,11 +50,13 @@ __all__ = [
     "ALLOWED",
     "MANAGEMENT_RIGHTS",
     "SCOPE_DIMENSIONS",
+    "WRITE_ONLY",
     "Ceiling",
     "Decision",
     "Holding",
     "Scope",
     "account_counts_q",
+    "admin_object_view",
     "admin_required",
     "api_key_authenticate",
     "can_grant",
@@ -62,6 +72,7 @@ __all__ = [
     "may_hold_api_key",
     "member_counts",
     "member_counts_q",
+    "object_view",
     "profile_errors",
     "scope_errors",
     "staff_required",

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from common.csv import csv_response
 from common.links import ClosedLinkWords, render_closed_link
@@ -26,7 +26,7 @@ from ..forms.advanced import (
     UserKeySearchForm,
 )
 from ..models import Membership
-from ..permissions import Ceiling, admin_required
+from ..permissions import WRITE_ONLY, Ceiling, admin_object_view, admin_required
 from ..selectors import advanced as selectors
 from ..services import advanced as services
 from ..services.audit import client_ip
@@ -238,9 +238,8 @@ def advanced_associate(request):
 # --- Rights, unlink, invitations ------------------------------------------------------------
 
 
-@admin_required
-def advanced_rights(request, pk: int):
-    membership = _membership_or_404(request, pk)
+@admin_object_view(_membership_or_404)
+def advanced_rights(request, membership: Membership):
     offer = selectors.advanced_offer(company=request.company)
     ceiling = Ceiling.for_request(request)
     held = selectors.held_cells(selectors.advanced_rights_held(membership=membership))
@@ -267,7 +266,7 @@ def advanced_rights(request, pk: int):
                     messages.success(request, _("Droits enregistrés."))
                 else:
                     messages.info(request, _("Aucun changement."))
-                return redirect("accounts:advanced-rights", pk=pk)
+                return redirect("accounts:advanced-rights", pk=membership.user_id)
         else:
             rights_errors = [str(e) for e in rights_form.non_field_errors()]
     return render(
@@ -285,10 +284,8 @@ def advanced_rights(request, pk: int):
     )
 
 
-@require_POST
-@admin_required
-def advanced_unlink(request, pk: int):
-    membership = _membership_or_404(request, pk)
+@admin_object_view(_membership_or_404, methods=WRITE_ONLY)
+def advanced_unlink(request, membership: Membership):
     services.advanced_user_unlink(
         membership=membership, actor=request.user, ip_address=client_ip(request)
     )
@@ -300,10 +297,8 @@ def advanced_unlink(request, pk: int):
     return redirect("accounts:advanced-list")
 
 
-@require_POST
-@admin_required
-def advanced_invitation_resend(request, pk: int):
-    membership = _membership_or_404(request, pk)
+@admin_object_view(_membership_or_404, methods=WRITE_ONLY)
+def advanced_invitation_resend(request, membership: Membership):
     try:
         services.advanced_invitation_resend(
             membership=membership, actor=request.user, ip_address=client_ip(request)
@@ -319,10 +314,8 @@ def advanced_invitation_resend(request, pk: int):
     return redirect("accounts:advanced-list")
 
 
-@require_POST
-@admin_required
-def advanced_invitation_withdraw(request, pk: int):
-    membership = _membership_or_404(request, pk)
+@admin_object_view(_membership_or_404, methods=WRITE_ONLY)
+def advanced_invitation_withdraw(request, membership: Membership):
     try:
         services.advanced_invitation_withdraw(
             membership=membership, actor=request.user, ip_address=client_ip(request)

@@ -22,7 +22,7 @@ from ..models import (
     Product,
     ServiceType,
 )
-from ..permissions import Ceiling, Scope, admin_required, held_rights
+from ..permissions import Ceiling, Scope, admin_object_view, held_rights
 from ..selectors import users as selectors
 from ..services.audit import client_ip
 from ..services.grants import rights_copy_preview, rights_set
@@ -85,9 +85,8 @@ def _deactivated(membership: Membership) -> bool:
     return not (membership.is_active and membership.user.is_active)
 
 
-@admin_required
-def user_rights(request, pk: int):
-    membership = member_or_404(request, pk)
+@admin_object_view(member_or_404)
+def user_rights(request, membership: Membership):
     ceiling = Ceiling.for_request(request)
     applications = selectors.enabled_application_list(company=request.company)
     permissions = {
@@ -107,7 +106,9 @@ def user_rights(request, pk: int):
                 "actor_holds": ceiling.unlimited or any(pk in ceiling.held for pk in own),
             }
         )
-    sources = selectors.copy_source_list(company=request.company, exclude_user_id=pk)
+    sources = selectors.copy_source_list(
+        company=request.company, exclude_user_id=membership.user_id
+    )
     return render(
         request,
         "accounts/rights/overview.html",
@@ -146,11 +147,10 @@ def _profile_matrix(choices) -> dict | None:
     }
 
 
-@admin_required
-def user_rights_edit(request, pk: int, app_code: str):
+@admin_object_view(member_or_404)
+def user_rights_edit(request, membership: Membership, app_code: str):
     """One application's rights. Saved with htmx (when scripts run), the answer is this section
     alone, from what is now saved, with what happened; without, back to the overview."""
-    membership = member_or_404(request, pk)
     application = _application_or_404(request, app_code)
     ceiling = Ceiling.for_request(request)
     choices = selectors.rights_choices(company=request.company, application=application)
@@ -163,7 +163,7 @@ def user_rights_edit(request, pk: int, app_code: str):
         errors, saved, tone = _rights_save(request, form, membership, application, ceiling)
         if saved and not request.htmx:
             getattr(messages, tone)(request, saved)
-            return redirect("accounts:user-rights", pk=pk)
+            return redirect("accounts:user-rights", pk=membership.user_id)
         if saved:  # the section again, as now saved
             current = selectors.member_rights(membership=membership, application=application)
             form = RightsForm(None, choices=choices, ceiling=ceiling, current=current)
@@ -219,9 +219,8 @@ def _copy_source(request, membership: Membership, ceiling):
     return held_rights(membership=source), source.user
 
 
-@admin_required
-def user_rights_copy(request, pk: int, app_code: str):
-    membership = member_or_404(request, pk)
+@admin_object_view(member_or_404)
+def user_rights_copy(request, membership: Membership, app_code: str):
     application = _application_or_404(request, app_code)
     ceiling = Ceiling.for_request(request)
     source, source_user = _copy_source(request, membership, ceiling)
@@ -247,10 +246,10 @@ def user_rights_copy(request, pk: int, app_code: str):
                 _("Les droits %(application)s sont copiés pour %(username)s.")
                 % {"application": application.label, "username": membership.user.username},
             )
-            return redirect("accounts:user-rights", pk=pk)
+            return redirect("accounts:user-rights", pk=membership.user_id)
     elif request.method == "POST" and not preview.added:
         messages.info(request, _("Rien à copier : aucun droit ne serait ajouté."))
-        return redirect("accounts:user-rights", pk=pk)
+        return redirect("accounts:user-rights", pk=membership.user_id)
     names = selectors.rights_choices(company=request.company, application=application).names()
     added = [
         {"permission": permission, "where": _summary(scope, names)}
@@ -271,10 +270,10 @@ def user_rights_copy(request, pk: int, app_code: str):
     )
 
 
-@admin_required
-def user_rights_copy_choose(request, pk: int):
+@admin_object_view(member_or_404)
+def user_rights_copy_choose(request, membership: Membership):
     """The overview's « copy the rights of user… » form: on to that application's preview."""
-    member_or_404(request, pk)
+    pk = membership.user_id
     form = CopySourceForm(
         request.GET,
         sources=selectors.copy_source_list(company=request.company, exclude_user_id=pk),

@@ -12,14 +12,19 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from common.elision import elide
 from common.views import Column, service_errors, service_messages, sort_headers
 
 from ..forms.users import TechnicalUserForm, UserCreateForm, UserEditForm, UserListFilterForm
 from ..models import Membership, MembershipKind, MembershipStatus
-from ..permissions import Ceiling, admin_required, management_errors
+from ..permissions import (
+    WRITE_ONLY,
+    Ceiling,
+    admin_object_view,
+    admin_required,
+    management_errors,
+)
 from ..selectors import users as selectors
 from ..services import users as services
 from ..services.audit import client_ip
@@ -140,9 +145,8 @@ def user_create_technical(request):
     return render(request, "accounts/users/create_technical.html", {"form": form})
 
 
-@admin_required
-def user_edit(request, pk: int):
-    membership = member_or_404(request, pk)
+@admin_object_view(member_or_404)
+def user_edit(request, membership: Membership):
     ceiling = Ceiling.for_request(request)
     form = UserEditForm(
         request.POST or None, membership=membership, ceiling=ceiling, actor=request.user
@@ -188,8 +192,7 @@ def user_edit(request, pk: int):
     )
 
 
-def _change_status(request, pk: int, *, service, done: str):
-    membership = member_or_404(request, pk)
+def _change_status(request, membership: Membership, *, service, done: str):
     try:
         service(
             membership=membership,
@@ -203,12 +206,11 @@ def _change_status(request, pk: int, *, service, done: str):
     return redirect(f"{reverse('accounts:user-list')}?deactivated=1")
 
 
-@require_POST
-@admin_required
-def user_deactivate(request, pk: int):
+@admin_object_view(member_or_404, methods=WRITE_ONLY)
+def user_deactivate(request, membership: Membership):
     return _change_status(
         request,
-        pk,
+        membership,
         service=services.user_deactivate,
         done=_(
             "Compte %(username)s désactivé : plus de connexion ni de droits dans cette société. "
@@ -217,21 +219,18 @@ def user_deactivate(request, pk: int):
     )
 
 
-@require_POST
-@admin_required
-def user_reactivate(request, pk: int):
+@admin_object_view(member_or_404, methods=WRITE_ONLY)
+def user_reactivate(request, membership: Membership):
     return _change_status(
         request,
-        pk,
+        membership,
         service=services.user_reactivate,
         done=_("%(username)s est réactivé : ses droits comptent de nouveau."),
     )
 
 
-@require_POST
-@admin_required
-def technical_key_regenerate(request, pk: int):
-    membership = member_or_404(request, pk)
+@admin_object_view(member_or_404, methods=WRITE_ONLY)
+def technical_key_regenerate(request, membership: Membership):
     try:
         key = services.technical_key_regenerate(
             membership=membership,
@@ -240,5 +239,5 @@ def technical_key_regenerate(request, pk: int):
         )
     except ValidationError as exc:
         service_messages(request, exc)
-        return redirect("accounts:user-edit", pk=pk)
+        return redirect("accounts:user-edit", pk=membership.user_id)
     return _key_page(request, membership, key, created=False)

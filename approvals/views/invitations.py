@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.permissions import WRITE_ONLY, object_view
 from accounts.services import client_ip
 from common.links import ClosedLinkWords, LinkState, render_closed_link
 from common.views import service_messages
@@ -150,13 +151,16 @@ def admin_invitation_mine(request):
     return render(request, "approvals/invitation_mine.html", {"rows": rows})
 
 
-@login_required
-def admin_invitation_answer(request, pk: int):
-    """From « Mes invitations eSecure »: the person's own invitation (else 404), POST only."""
-    invitation = selectors.admin_invitation_for_person_get(user=request.user, pk=pk)
-    if invitation is None:
+def _my_invitation_or_404(request, pk: int) -> AdminInvitation:
+    """The signed-in person's own invitation."""
+    if (found := selectors.admin_invitation_for_person_get(user=request.user, pk=pk)) is None:
         raise Http404
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    return found
+
+
+@login_required
+@object_view(_my_invitation_or_404, methods=WRITE_ONLY)
+def admin_invitation_answer(request, invitation: AdminInvitation):
+    """From « Mes invitations eSecure »: the person's own invitation (else 404), POST only."""
     _answer(request, invitation)
     return redirect("approvals:admin-invitation-mine")

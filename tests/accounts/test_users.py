@@ -72,6 +72,8 @@ OBJECT_VIEWS = [
     ("accounts:user-reactivate", "post"),
     ("accounts:user-key-regenerate", "post"),
 ]
+POST_ONLY_VIEWS = [name for name, method in OBJECT_VIEWS if method == "post"]
+EVERY_METHOD = ("get", "head", "post")
 COMPANY_VIEWS = ["accounts:user-list", "accounts:user-create", "accounts:user-create-technical"]
 
 
@@ -100,11 +102,23 @@ def test_object_view_anonymous_goes_to_sign_in(client, user, name, method):
 
 
 @pytest.mark.parametrize(("name", "method"), OBJECT_VIEWS)
-def test_object_view_of_another_company_is_404(client, user, other_company_admin, name, method):
-    client.force_login(other_company_admin)
-    assert getattr(client, method)(reverse(name, args=[user.pk])).status_code == 404
+def test_object_view_of_another_company_is_404(
+    client, user, other_company, other_company_admin, name, method
+):
+    """Whatever the method, and with or without the right: the object is looked up first."""
+    for outsider in (other_company_admin, _member(other_company).user):
+        client.force_login(outsider)
+        for each in EVERY_METHOD:
+            assert getattr(client, each)(reverse(name, args=[user.pk])).status_code == 404, each
     user.refresh_from_db()
     assert user.is_active
+
+
+@pytest.mark.parametrize("name", POST_ONLY_VIEWS)
+def test_post_only_object_view_answers_405_to_the_companys_admin(client, admin, user, name):
+    client.force_login(admin)
+    for each in ("get", "head"):
+        assert getattr(client, each)(reverse(name, args=[user.pk])).status_code == 405, each
 
 
 @pytest.mark.parametrize(("name", "method"), OBJECT_VIEWS)

@@ -189,9 +189,22 @@ def test_actions_on_another_companys_objects_answer_404(
 def test_account_edit_of_another_company_answers_404(signed_in, other_protected):
     url = reverse("approvals:account-edit", args=[other_protected.pk])
     assert signed_in.get(url).status_code == 404
+    assert signed_in.head(url).status_code == 404
     assert signed_in.post(url, {"show_admin_contacts": "on"}).status_code == 404
     other_protected.refresh_from_db()
     assert not other_protected.show_admin_contacts
+
+
+def test_account_edit_answers_404_to_a_company_without_esecure(
+    client, protected, other_company_admin
+):
+    """Looked up in the selected company first: not a 403 for lacking eSecure."""
+    client.force_login(other_company_admin)
+    url = reverse("approvals:account-edit", args=[protected.pk])
+    for method in (client.get, client.head, client.post):
+        assert method(url).status_code == 404
+    protected.refresh_from_db()
+    assert not protected.show_admin_contacts
 
 
 def test_other_company_admin_acting_on_our_sender_gets_404(client, protected, other_protected):

@@ -54,7 +54,9 @@ def _holds(person) -> bool:
 # --- Access to the page ------------------------------------------------------------------------
 
 
-def test_end_change_anonymous_non_admin_other_company(client, accepted, user, other_company_admin):
+def test_end_change_anonymous_non_admin_other_company(
+    client, accepted, swiss, user, other_company_admin
+):
     url = reverse("delegation:provider-end", args=[accepted.pk])
     data = {f"end-{accepted.pk}-ends_on": _day(40).isoformat()}
     response = client.post(url, data)
@@ -63,7 +65,9 @@ def test_end_change_anonymous_non_admin_other_company(client, accepted, user, ot
     assert client.post(url, data).status_code == 403
     client.force_login(other_company_admin)
     assert client.post(url, data).status_code == 404
-    assert client.get(url).status_code == 405
+    assert client.get(url).status_code == client.head(url).status_code == 404
+    client.force_login(swiss["admin"])
+    assert client.get(url).status_code == client.head(url).status_code == 405
     accepted.refresh_from_db()
     assert accepted.ends_at is None
     assert not AuditEvent.objects.filter(kind=AuditKind.PROVIDER_END_CHANGED).exists()

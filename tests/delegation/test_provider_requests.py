@@ -160,15 +160,17 @@ def test_admins_see_the_request_in_the_providers_list(
     assert logiserv.email not in _text(client.get(url))
 
 
-def test_decline_anonymous_non_admin_other_company(client, asked, user, other_company_admin):
+def test_decline_anonymous_non_admin_other_company(client, asked, swiss, user, other_company_admin):
     url = reverse("delegation:provider-request-decline", args=[asked.pk])
     response = client.post(url)
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
     client.force_login(user)
     assert client.post(url).status_code == 403
     client.force_login(other_company_admin)
-    assert client.post(url).status_code == 404
-    assert client.get(url).status_code == 405
+    for method in (client.post, client.get, client.head):
+        assert method(url).status_code == 404
+    client.force_login(swiss["admin"])
+    assert client.get(url).status_code == client.head(url).status_code == 405
     asked.refresh_from_db()
     assert asked.status == ProviderRequestStatus.PENDING
 

@@ -101,10 +101,11 @@ def test_a_company_that_is_not_a_directory_router_is_404(client, w, other_compan
         ("delegation:router-rights-edit", [other_company.pk, APP]),
     ]:
         assert client.get(reverse(name, args=args)).status_code == 404
-    assert (
-        client.post(reverse("delegation:router-withdraw", args=[other_company.pk])).status_code
-        == 404
-    )
+    withdraw = reverse("delegation:router-withdraw", args=[other_company.pk])
+    for method in (client.post, client.get, client.head):
+        assert method(withdraw).status_code == 404
+    withdraw = reverse("delegation:router-withdraw", args=[w["router"].pk])
+    assert client.get(withdraw).status_code == client.head(withdraw).status_code == 405
 
 
 def test_admin_gives_rights_in_the_editor_and_the_router_sees_them_pending(client, w):
@@ -193,6 +194,12 @@ def test_another_routers_grant_cannot_be_handed_on_or_decided(client, w, company
     assert client.post(hand_on, {"person": w["router_user"].pk, "accounts": []}).status_code == 404
     decide = reverse("delegation:received-decide", args=[company.pk])
     assert client.post(decide, {"action": "give_up"}).status_code == 404
+    for url in (hand_on, decide):  # found first: the same 404 whatever the method
+        assert client.get(url).status_code == client.head(url).status_code == 404
+    client.logout()
+    _signed_in(client, w["router_admin"])  # their own: these routes only take a POST
+    for url in (hand_on, decide):
+        assert client.get(url).status_code == client.head(url).status_code == 405
     assert Grant.objects.get(pk=grant.pk).status == GrantStatus.ACTIVE
 
 

@@ -3,11 +3,11 @@ accepts from the e-mailed link, switches to the mandant and sees the rights on t
 
 import re
 
+from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from accounts.models import Company
-from notifications.models import OutboundEmail
 from portal.management.commands.seed_demo import DEFAULT_PASSWORD
 from tests.factories import MembershipFactory, UserFactory
 
@@ -45,7 +45,7 @@ def test_swiss_provider_flow(page: Page, live_server, screenshot):
     screenshot("provider-list-pending")
 
     # The provider opens the e-mailed link, signs in with their own login and accepts.
-    body = OutboundEmail.objects.get(recipient="lea.frei@logiserv.example").body_text
+    (body,) = [m.body for m in mail.outbox if m.to == ["lea.frei@logiserv.example"]]
     link = LINK_RE.search(body)[1]
     page.goto(live_server.url + "/accounts/logout/")
     page.get_by_role("button", name="Se déconnecter").click()

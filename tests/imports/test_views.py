@@ -58,7 +58,9 @@ def test_another_companys_job_answers_404(client, done_job, other_company_admin)
     client.force_login(other_company_admin)
     for url in _job_urls(done_job):
         assert client.get(url).status_code == 404
-    assert client.post(reverse("imports:job-confirm", args=[done_job.pk])).status_code == 404
+    confirm = reverse("imports:job-confirm", args=[done_job.pk])
+    for method in (client.post, client.get, client.head):
+        assert method(confirm).status_code == 404
 
 
 def test_another_admin_of_the_company_does_not_see_the_job(client, done_job, company):

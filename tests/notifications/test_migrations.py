@@ -40,3 +40,36 @@ def test_messages_keep_their_recipient_and_company_name():
     assert (message.user_id, message.company_id) == (user.pk, company.pk)
     assert message.company_name == "Imprimerie Lambert"
     assert new.get_model("notifications", "OutboundEmail").objects.get().user_id == user.pk
+
+
+def test_stored_emails_lose_their_keys_and_unsent_ones_still_go_out_whole():
+    old = _migrate([("notifications", "0005_outbox_keys_hidden_until_sent")])
+    OutboundEmail = old.get_model("notifications", "OutboundEmail")
+    decision = "https://sesame.example/esecure/decision/Kd3c1s10n-key_A/"
+    reset = "https://sesame.example/accounts/recovery/MQ/cb1x2z-0123456789abcdef/"
+    sent = OutboundEmail.objects.create(
+        recipient="a@example.com",
+        kind="esecure_approval_request",
+        subject="s",
+        status="sent",
+        body_text=f"Approuver : {decision}\nPortail : https://sesame.example/esecure/",
+        body_html=f'<a href="{decision}">{decision}</a>',
+    )
+    queued = OutboundEmail.objects.create(
+        recipient="b@example.com",
+        kind="password_reset",
+        subject="s",
+        status="queued",
+        body_text=f"Lien : {reset}",
+        body_html=f'<p><a href="{reset}">Choisir</a></p>',
+    )
+    new = _migrate([("notifications", "0006_mask_keys_of_stored_emails")])
+    emails = new.get_model("notifications", "OutboundEmail").objects
+    sent, queued = emails.get(pk=sent.pk), emails.get(pk=queued.pk)
+    assert sent.body_text == (
+        "Approuver : [lien masqué]\nPortail : https://sesame.example/esecure/"
+    )
+    assert sent.body_html == '<a href="[lien masqué]">[lien masqué]</a>'
+    assert sent.secret_text == sent.secret_html == ""
+    assert queued.body_text == "Lien : [lien masqué]" and "cb1x2z" not in queued.body_html
+    assert queued.secret_text == f"Lien : {reset}" and reset in queued.secret_html

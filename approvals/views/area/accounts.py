@@ -2,15 +2,18 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import company_required, object_view
 from accounts.services import client_ip
 from common.views import Column, service_errors
 
 from ... import forms, selectors, services
+from ...models import ProtectedAccount
 from ...selectors import EsecureScope
 from .common import (
     ACCOUNT,
@@ -22,7 +25,6 @@ from .common import (
     ORIGIN,
     STATUS,
     ListSpec,
-    account_or_404,
     esecure_admin_required,
     list_action,
     list_page,
@@ -114,9 +116,20 @@ def account_status(request, scope: EsecureScope):
     return list_action(request, scope, ACCOUNTS, act)
 
 
+def _company_account_or_404(request, pk: int) -> ProtectedAccount:
+    """A protected account of the selected company, found before the eSecure check: another
+    company's account is a 404, for a company with eSecure or without."""
+    if (found := selectors.company_account_get(company=request.company, pk=pk)) is None:
+        raise Http404
+    return found
+
+
+@company_required
+@object_view(_company_account_or_404)
 @esecure_admin_required
-def account_edit(request, scope: EsecureScope, pk: int):
-    protected = account_or_404(scope, pk)
+def account_edit(request, scope: EsecureScope, protected: ProtectedAccount):
+    if protected.pk not in scope.ids:
+        raise Http404  # of the company, but not an account this customer admin manages
     initial = {
         "starts_on": protected.starts_on,
         "ends_on": protected.ends_on,

@@ -4,14 +4,14 @@ admin of an account)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import company_required
+from accounts.permissions import WRITE_ONLY, company_required, object_view
 from accounts.services import client_ip
 from common.views import Column, service_messages
 
@@ -124,19 +124,24 @@ def admin_add(request, scope: EsecureScope):
     )
 
 
-def _invitation_action(request, pk: int, act) -> HttpResponse:
+def _invitation_or_404(request, pk: int):
     """An invitation of the selected company, looked up before anything else (else 404, for
-    every method); then the eSecure right on its account (else 403); then POST only."""
-    invitation = selectors.admin_invitation_in_company(company=request.company, pk=pk)
-    if invitation is None:
+    every method)."""
+    if (found := selectors.admin_invitation_in_company(company=request.company, pk=pk)) is None:
         raise Http404
+    return found
+
+
+def _esecure_check(request, invitation) -> None:
+    """The eSecure right (else 403), on the invitation's account (else 404)."""
     scope = selectors.esecure_scope(request.membership)
     if not scope:
         raise PermissionDenied
     if invitation.protected_account_id not in scope.ids:
         raise Http404
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+
+
+def _invitation_action(request, invitation, act) -> HttpResponse:
     try:
         messages.success(request, act(invitation))
     except ValidationError as error:
@@ -145,18 +150,20 @@ def _invitation_action(request, pk: int, act) -> HttpResponse:
 
 
 @company_required
-def admin_invitation_resend(request, pk: int):
+@object_view(_invitation_or_404, methods=WRITE_ONLY, check=_esecure_check)
+def admin_invitation_resend(request, invitation):
     def act(invitation) -> str:
         services.admin_invitation_resend(
             invitation=invitation, actor=request.user, ip_address=client_ip(request)
         )
         return str(INVITATION_SENT)
 
-    return _invitation_action(request, pk, act)
+    return _invitation_action(request, invitation, act)
 
 
 @company_required
-def admin_invitation_withdraw(request, pk: int):
+@object_view(_invitation_or_404, methods=WRITE_ONLY, check=_esecure_check)
+def admin_invitation_withdraw(request, invitation):
     def act(invitation) -> str:
         services.admin_invitation_withdraw(
             invitation=invitation, actor=request.user, ip_address=client_ip(request)
@@ -165,7 +172,7 @@ def admin_invitation_withdraw(request, pk: int):
             "email": invitation.email
         }
 
-    return _invitation_action(request, pk, act)
+    return _invitation_action(request, invitation, act)
 
 
 @require_POST
