@@ -34,13 +34,13 @@ def render_email(*, template: str, language: str, context: dict) -> tuple[str, s
     language = language if language in EMAIL_LANGUAGES else settings.LANGUAGE_CODE
     context = {**context, "site_url": settings.SITE_URL, "support_email": settings.SUPPORT_EMAIL}
     with translation.override(language):
-        subject = render_to_string(f"emails/{template}.subject.txt", context, using=TEXT_ENGINE)
-        subject = " ".join(subject.split())
-        text = render_to_string(f"emails/{template}.txt", context, using=TEXT_ENGINE)
+        subject: str = " ".join(
+            render_to_string(f"emails/{template}.subject.txt", context, using=TEXT_ENGINE).split()
+        )
+        text: str = render_to_string(f"emails/{template}.txt", context, using=TEXT_ENGINE)
         html = render_to_string(f"emails/{template}.html", {**context, "subject": subject})
     # Optional paragraphs leave blank lines behind: at most one empty line between paragraphs.
-    text = _BLANK_LINES.sub("\n\n", text).strip() + "\n"
-    return subject, text, html
+    return subject, _BLANK_LINES.sub("\n\n", text).strip() + "\n", html
 
 
 def _outbox_fields(*, kind: str, language: str, context: dict, secrets: Collection[str]) -> dict:
