@@ -28,6 +28,13 @@ def render_email(*, template: str, language: str, context: dict) -> tuple[str, s
     return " ".join(subject.split()), text.strip() + "\n", html
 
 
+def bounded_subject(subject: str) -> str:
+    """A subject that fits the column of the outbox and of the inbox (both 255 characters): a
+    longer one (a long e-mail address quoted in it) is cut with an ellipsis."""
+    limit = OutboundEmail._meta.get_field("subject").max_length or 255
+    return subject if len(subject) <= limit else subject[: limit - 1] + "…"
+
+
 def email_queue(
     *, kind: str, recipient: str, language: str, context: dict, user=None
 ) -> OutboundEmail:
@@ -38,7 +45,7 @@ def email_queue(
         user_id=user.pk if user is not None else None,
         kind=kind,
         language=language,
-        subject=subject,
+        subject=bounded_subject(subject),
         body_text=text,
         body_html=html,
     )
@@ -61,7 +68,7 @@ def email_queue_many(*, emails: list[dict]) -> list[OutboundEmail]:
                 user_id=user.pk if user is not None else None,
                 kind=item["kind"],
                 language=item["language"],
-                subject=subject,
+                subject=bounded_subject(subject),
                 body_text=text,
                 body_html=html,
             )
@@ -81,7 +88,7 @@ def message_create(
         company_id=company.pk if company is not None else None,
         company_name=company.name if company is not None else "",
         kind=kind,
-        subject=subject,
+        subject=bounded_subject(subject),
         body=body,
         action_url=action_url,
     )
