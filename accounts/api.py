@@ -7,6 +7,8 @@ The key holder reads what they may do on which accounts, or asks one yes/no ques
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from common.api import COMMON_ERRORS, CodeText, ErrorOut
+
 from .models import User
 from .selectors.rights import (
     CompanyRights,
@@ -20,11 +22,6 @@ router = Router()
 
 
 # --- Schemas ------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str = Field(description="What is wrong, for people.")
-    field: str = Field("", description="The parameter at fault, when there is one.")
 
 
 class UserOut(Schema):
@@ -114,9 +111,24 @@ class RightsOut(Schema):
 
 
 class CheckIn(Schema):
-    application: str = Field(description="Application code, e.g. `colissimo-tracking`.")
-    permission: str = Field(description="Permission code, e.g. `tracking-user-tag`.")
-    account: str = Field(description="Customer account number, e.g. `820011`.")
+    application: CodeText = Field(
+        min_length=1,
+        max_length=50,
+        description="Application code, e.g. `colissimo-tracking`.",
+        examples=["colissimo-tracking", "dhl-shipping"],
+    )
+    permission: CodeText = Field(
+        min_length=1,
+        max_length=50,
+        description="Permission code, e.g. `tracking-user-tag`.",
+        examples=["tracking-user-tag", "sender-check"],
+    )
+    account: CodeText = Field(
+        min_length=1,
+        max_length=32,
+        description="Customer account number, e.g. `820011`.",
+        examples=["820011", "950000001"],
+    )
 
 
 class CheckOut(Schema):
@@ -191,7 +203,7 @@ def _company_out(entry: CompanyRights) -> dict:
 
 @router.get(
     "",
-    response={200: RightsOut, 401: ErrorOut},
+    response={200: RightsOut, **COMMON_ERRORS},
     summary="The key holder's rights",
     url_name="rights",
 )
@@ -207,7 +219,7 @@ def rights(request: HttpRequest):
 
 @router.get(
     "/check",
-    response={200: CheckOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: CheckOut, **COMMON_ERRORS, 404: ErrorOut},
     summary="May the key holder use one permission on one account?",
     url_name="rights-check",
 )

@@ -2,11 +2,11 @@
 
 from typing import Literal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from accounts.permissions.api import ApiKeyAuth
+from common.api import BODY_ERRORS, CodeText, Email, ErrorOut, FreeText
 
 from .services.checks import UnknownAccount, sender_check
 from .services.normalise import normalise_email
@@ -21,10 +21,17 @@ class SenderCheckAuth(ApiKeyAuth):
 
 
 class SenderCheckIn(Schema):
-    account_number: str
-    email: str
-    name: str = ""
-    language: Literal["fr", "en", "nl", "de"] = "fr"  # of the e-mails the requester receives
+    account_number: CodeText = Field(
+        min_length=1,
+        max_length=32,
+        description="The customer account number the shipment is made on.",
+        examples=["950000033"],
+    )
+    email: Email
+    name: FreeText = Field("", max_length=200, description="The sender's name, when known.")
+    language: Literal["fr", "en", "nl", "de"] = Field(
+        "fr", description="Language of the e-mails the requester receives."
+    )
 
 
 class SenderCheckOut(Schema):
@@ -33,18 +40,13 @@ class SenderCheckOut(Schema):
     request_id: int | None = None
 
 
-class Error(Schema):
-    detail: str
-    field: str = ""
-
-
 router = Router(tags=["eSecure"])
 
 
 @router.post(
     "",
     auth=SenderCheckAuth(),
-    response={200: SenderCheckOut, 400: Error, 403: Error, 404: Error},
+    response={200: SenderCheckOut, **BODY_ERRORS, 403: ErrorOut, 404: ErrorOut},
     summary="Check a sender",
 )
 def check_sender(request: HttpRequest, payload: SenderCheckIn):
@@ -56,22 +58,19 @@ def check_sender(request: HttpRequest, payload: SenderCheckIn):
     whose holder has the right "DHL shipping · sender check"."""
     if not request.auth.api_permission_ok:  # type: ignore[attr-defined]
         return Status(403, {"detail": "This key may not check senders.", "field": "Authorization"})
-    try:
-        email = normalise_email(payload.email)
-    except DjangoValidationError:
-        return Status(400, {"detail": "email: not a valid e-mail address", "field": "email"})
+    unknown = Status(404, {"detail": "Unknown account number.", "field": "account_number"})
     account_number = payload.account_number.strip()
     if not account_number:
-        return Status(400, {"detail": "account_number: required", "field": "account_number"})
+        return unknown
     try:
         result = sender_check(
             account_number=account_number,
-            email=email,
-            name=payload.name.strip(),
+            email=normalise_email(payload.email),  # valid: the schema checked it
+            name=payload.name,
             language=payload.language,
         )
     except UnknownAccount:
-        return Status(404, {"detail": "Unknown account number.", "field": "account_number"})
+        return unknown
     return Status(
         200,
         {

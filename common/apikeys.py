@@ -30,6 +30,11 @@ def is_well_formed(key: str) -> bool:
 def key_from_header(value: str | None) -> str | None:
     """The key in `Authorization: Api-Key <key>` (scheme in any case), or None."""
     scheme, _, key = (value or "").strip().partition(" ")
-    if scheme.lower() != AUTH_SCHEME.lower() or not key.strip():
+    key = key.strip()
+    if scheme.lower() != AUTH_SCHEME.lower() or not key:
         return None
-    return key.strip()
+    # Keys are printable ASCII: anything else (NUL above all, which PostgreSQL refuses in a
+    # query) cannot be one of ours, so it never reaches the database.
+    if not (key.isascii() and key.isprintable()):
+        return None
+    return key

@@ -53,13 +53,20 @@ def _outbox_fields(*, kind: str, language: str, context: dict, secrets: Collecti
     masked = [name for name in secrets if context[name]]
     shown = {**context, **dict.fromkeys(masked, SECRET_LINK_MARKER)}
     subject, text, html = render_email(template=kind, language=language, context=shown)
-    fields = {"subject": subject, "body_text": text, "body_html": html}
+    fields = {"subject": bounded_subject(subject), "body_text": text, "body_html": html}
     if secrets:
         _subject, secret_text, secret_html = render_email(
             template=kind, language=language, context=context
         )
         fields |= {"secret_text": secret_text, "secret_html": secret_html}
     return fields
+
+
+def bounded_subject(subject: str) -> str:
+    """A subject that fits the column of the outbox and of the inbox (both 255 characters): a
+    longer one (a long e-mail address quoted in it) is cut with an ellipsis."""
+    limit = OutboundEmail._meta.get_field("subject").max_length or 255
+    return subject if len(subject) <= limit else subject[: limit - 1] + "…"
 
 
 def email_queue(
@@ -120,7 +127,7 @@ def message_create(
         company_id=company.pk if company is not None else None,
         company_name=company.name if company is not None else "",
         kind=kind,
-        subject=subject,
+        subject=bounded_subject(subject),
         body=body,
         action_url=action_url,
     )

@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from . import views
-from .api import api
+from .api import api_urls
 
 # Support staff sign in through the same throttled sign-in page as everybody else.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -21,7 +21,7 @@ portal_patterns = (
 
 urlpatterns = [
     # First: the machine API is the hot path (sender checks), resolved before ~70 portal routes.
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls()),
     path("", include(portal_patterns)),
     path("", include("accounts.urls")),
     path("", include("delegation.urls")),

@@ -79,9 +79,12 @@ def _event(
 ) -> AuditEvent:
     if kind not in AuditKind.values:
         raise ValueError(f"Unknown audit kind {kind!r}: add it to accounts.models.AuditKind.")
+    # Texts are cut to their columns here, where the row is built (an API caller's e-mail as
+    # actor can be longer than the column).
+    actor_repr = actor_repr or (actor.username if actor is not None else "")
     return AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
-        actor_repr=actor_repr or (actor.username if actor is not None else ""),
+        actor_repr=actor_repr[: AuditEvent._meta.get_field("actor_repr").max_length],
         company=company,
         kind=kind,
         target_type=target._meta.label_lower if target is not None else "",
