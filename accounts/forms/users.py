@@ -352,7 +352,9 @@ class RightsForm(forms.Form):
                 {
                     "id": p.pk,
                     "label": p.label,
-                    "description": p.description,
+                    "label_lang": p.label_lang,
+                    "description": p.description_label,
+                    "description_lang": p.description_lang,
                     "checked": held_by_person if not holds else p.pk in selected,
                     "disabled": not holds,
                     "reason": "" if holds else self.ceiling.can_grant(p, Scope()).reason,
