@@ -40,3 +40,17 @@ def test_messages_keep_their_recipient_and_company_name():
     assert (message.user_id, message.company_id) == (user.pk, company.pk)
     assert message.company_name == "Imprimerie Lambert"
     assert new.get_model("notifications", "OutboundEmail").objects.get().user_id == user.pk
+
+
+def test_messages_stored_as_text_keep_reading_after_kinds_got_parameters():
+    old = _migrate([("notifications", "0004_outboundemail_claimed_at")])
+    user = old.get_model("accounts", "User").objects.create(username="elodie", user_key="b" * 32)
+    old.get_model("notifications", "Message").objects.create(
+        user_id=user.pk, kind="esecure.request", subject="Verzoek 950000033", body="Tekst."
+    )
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    from notifications.models import Message
+
+    message = Message.objects.get()
+    assert message.params is None  # no parameters: the stored text is what it reads
+    assert (message.subject, message.body) == ("Verzoek 950000033", "Tekst.")
