@@ -192,7 +192,22 @@ class MembershipAdmin(admin.ModelAdmin):
 class PermissionInline(admin.TabularInline):
     model = models.Permission
     extra = 0
-    fields = ("code", "name", "translations", "description", "position", "is_active")
+    fields = (
+        "code",
+        "name",
+        "translations",
+        "description",
+        "description_translations",
+        "position",
+        "is_active",
+    )
+
+
+def _description_shown(entry) -> str:
+    """The description as the reader sees it: in their language, else French (marked so)."""
+    if not entry.description:
+        return "—"
+    return format_html('<span lang="{}">{}</span>', entry.description_lang, entry.description_label)
 
 
 @admin.register(models.Application)
@@ -207,18 +222,27 @@ class ApplicationAdmin(admin.ModelAdmin):
         "uses_service_types",
         "uses_profiles",
         "is_active",
+        "description_shown",
     )
     list_filter = ("carrier", "is_active", "uses_profiles")
     search_fields = ("name", "code")
     inlines = [PermissionInline]
 
+    @admin.display(description=_("description (dans votre langue)"))
+    def description_shown(self, obj):
+        return _description_shown(obj)
+
 
 @admin.register(models.Permission)
 class PermissionAdmin(admin.ModelAdmin):
-    list_display = ("name", "application", "code", "position", "is_active")
+    list_display = ("name", "application", "code", "position", "is_active", "description_shown")
     list_filter = ("application", "is_active")
     search_fields = ("name", "code", "application__name")
     list_select_related = ("application",)
+
+    @admin.display(description=_("description (dans votre langue)"))
+    def description_shown(self, obj):
+        return _description_shown(obj)
 
 
 @admin.register(models.Product)
@@ -243,11 +267,15 @@ class ProfilePermissionInline(admin.TabularInline):
 
 @admin.register(models.AccessProfile)
 class AccessProfileAdmin(admin.ModelAdmin):
-    list_display = ("name", "application", "code", "position")
+    list_display = ("name", "application", "code", "position", "description_shown")
     list_filter = ("application",)
     search_fields = ("name", "code")
     filter_horizontal = ("service_types",)
     inlines = [ProfilePermissionInline]
+
+    @admin.display(description=_("description (dans votre langue)"))
+    def description_shown(self, obj):
+        return _description_shown(obj)
 
 
 @admin.register(models.AccountApplication)

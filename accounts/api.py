@@ -64,7 +64,9 @@ class VisibilityOut(Schema):
 class PermissionOut(Schema):
     code: str
     name: str
-    description: str = Field(description="What the permission allows (catalog text, in French).")
+    description: str = Field(
+        description="What the permission allows, in the request's language (French otherwise)."
+    )
     visibility: VisibilityOut | None = Field(
         None, description="Only for Colissimo tracking permissions (SPEC C3)."
     )
@@ -152,7 +154,7 @@ def _permission_out(line: PermissionRights) -> dict:
     return {
         "code": permission.code,
         "name": permission.label,
-        "description": permission.description,
+        "description": permission.description_label,
         "visibility": (
             {"level": visibility.level, "customer_service": visibility.customer_service}
             if visibility

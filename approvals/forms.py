@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from common.widgets import LanguageSelect
 
 from .models import Origin, SenderStatus, Status
 from .selectors import EsecureScope
@@ -116,7 +117,10 @@ class AdminAddForm(ScopedForm):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     language = forms.ChoiceField(
-        label=_("Langue des e-mails"), choices=Language.choices, initial=Language.FR
+        label=_("Langue des e-mails"),
+        choices=Language.choices,
+        initial=Language.FR,
+        widget=LanguageSelect,
     )
 
 

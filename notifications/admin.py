@@ -42,7 +42,16 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "user_id", "company_name", "kind", "subject", "read_at")
+    list_display = (
+        "created_at",
+        "user_id",
+        "company_name",
+        "kind",
+        "subject",
+        "read_at",
+        "settled_at",
+    )
     list_filter = ("kind",)
     # People are ids here (notifications keep no foreign key to accounts): "=42" finds user 42.
-    search_fields = ("=user_id", "company_name", "subject")
+    # The stored subject is the French wording (or, for older messages, the one they were sent in).
+    search_fields = ("=user_id", "company_name", "stored_subject", "topic")

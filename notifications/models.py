@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .inbox import WORDS, message_words
+
 
 class EmailStatus(models.TextChoices):
     QUEUED = "queued", _("En file d'attente")
@@ -73,6 +75,12 @@ class MessageQuerySet(models.QuerySet):
 class Message(models.Model):
     """A portal message: something that needs the user's attention or action.
 
+    Stored as its kind and JSON parameters and worded when read (`inbox`), in the reader's
+    language. Messages stored before parameters existed have none and keep the text they were
+    rendered with (`stored_subject`, `stored_body`); new ones also keep it, in French, for
+    search and as a last resort. `topic` names what the message announces (e.g.
+    `esecure.request:42`): once that is settled, every recipient's message is closed.
+
     The recipient and the company are ids (and the company's name as it was when sent), not
     foreign keys: notifications sit below accounts in the layers."""
 
@@ -80,11 +88,16 @@ class Message(models.Model):
     company_id = models.BigIntegerField(_("société concernée (identifiant)"), null=True, blank=True)
     company_name = models.CharField(_("société concernée"), max_length=200, blank=True)
     kind = models.CharField(_("type"), max_length=64)
-    subject = models.CharField(pgettext_lazy("email subject", "objet"), max_length=255)
-    body = models.TextField(_("message"))
+    params = models.JSONField(_("paramètres"), null=True, blank=True)
+    stored_subject = models.CharField(
+        pgettext_lazy("email subject", "objet (texte enregistré)"), max_length=255, blank=True
+    )
+    stored_body = models.TextField(_("message (texte enregistré)"), blank=True)
     action_url = models.CharField(_("lien d'action"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("reçu le"), default=timezone.now)
     read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
+    topic = models.CharField(_("sujet annoncé"), max_length=100, blank=True, db_index=True)
+    settled_at = models.DateTimeField(_("réglé le"), null=True, blank=True)
 
     objects = MessageQuerySet.as_manager()
 
@@ -96,3 +109,20 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def _words(self) -> tuple[str, str]:
+        if self.params is not None and self.kind in WORDS:
+            try:
+                return message_words(self.kind, self.params)
+            except (KeyError, TypeError, ValueError):
+                pass  # parameters of an older shape: the stored text still reads
+        return self.stored_subject, self.stored_body
+
+    @property
+    def subject(self) -> str:
+        """The subject in the active language (the stored text for older messages)."""
+        return self._words()[0]
+
+    @property
+    def body(self) -> str:
+        return self._words()[1]

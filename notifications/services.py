@@ -8,10 +8,13 @@ from collections.abc import Collection
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from .inbox import message_words
 from .models import Message, OutboundEmail
 from .tasks import email_send, email_send_each
 
@@ -119,17 +122,34 @@ def email_queue_many(*, emails: list[dict]) -> list[OutboundEmail]:
 
 
 def message_create(
-    *, user, kind: str, subject: str, body: str, company=None, action_url=""
+    *, user, kind: str, params: dict, company=None, action_url: str = "", topic: str = ""
 ) -> Message:
-    """Posts a message in a person's portal inbox."""
+    """Posts a message in a person's portal inbox: its kind and JSON parameters, worded in the
+    reader's language when read (`inbox`); `topic` names what it announces, to close it once
+    settled (`messages_settle`)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = message_words(kind, params)  # an unknown kind or a missing name fails here
     return Message.objects.create(
         user_id=user.pk,
         company_id=company.pk if company is not None else None,
         company_name=company.name if company is not None else "",
         kind=kind,
-        subject=bounded_subject(subject),
-        body=body,
+        params=params,
+        stored_subject=bounded_subject(subject),
+        stored_body=body,
         action_url=action_url,
+        topic=topic,
+    )
+
+
+def messages_settle(*, topic: str) -> int:
+    """What the messages announce is settled (decided, answered, withdrawn, expired): every
+    recipient's message on it is closed, read if it was still new."""
+    if not topic:
+        return 0
+    now = timezone.now()
+    return Message.objects.filter(topic=topic, settled_at__isnull=True).update(
+        settled_at=now, read_at=Coalesce("read_at", Value(now))
     )
 
 

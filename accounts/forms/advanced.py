@@ -10,6 +10,8 @@ from django.contrib.auth.password_validation import (
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import LanguageSelect
+
 from ..models import Language, User
 
 CELL_RE = re.compile(r"(\d{1,10}):(\d{1,10})")
@@ -69,7 +71,10 @@ class AdvancedUserForm(PersonDetailsForm):
         max_length=50,
     )
     language = forms.ChoiceField(
-        label=_("Langue des e-mails"), choices=Language.choices, initial=Language.FR
+        label=_("Langue des e-mails"),
+        choices=Language.choices,
+        initial=Language.FR,
+        widget=LanguageSelect,
     )
 
     def __init__(self, *args, **kwargs):

@@ -15,6 +15,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import LanguageSelect
+
 from ..models import Civility, Language, Membership, MembershipKind, Permission
 from ..permissions import MANAGEMENT_RIGHTS, SCOPE_DIMENSIONS, Ceiling, Scope, management_errors
 from ..selectors.users import RightsChoices, union_scope
@@ -110,6 +112,7 @@ class PersonalDetailsForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Langue"),
         choices=Language.choices,
+        widget=LanguageSelect,
         help_text=_("Langue des e-mails qu'elle reçoit."),
     )
     function = forms.CharField(label=_("Fonction"), max_length=100, required=False)
@@ -352,7 +355,9 @@ class RightsForm(forms.Form):
                 {
                     "id": p.pk,
                     "label": p.label,
-                    "description": p.description,
+                    "label_lang": p.label_lang,
+                    "description": p.description_label,
+                    "description_lang": p.description_lang,
                     "checked": held_by_person if not holds else p.pk in selected,
                     "disabled": not holds,
                     "reason": "" if holds else self.ceiling.can_grant(p, Scope()).reason,

@@ -39,5 +39,36 @@ class TranslatedNameMixin(models.Model):
 
     @property
     def label(self) -> str:
-        lang = (get_language() or "fr")[:2]
-        return self.translations.get(lang) or self.name
+        return in_reader_language(self.name, self.translations)[0]
+
+    @property
+    def label_lang(self) -> str:
+        """The language `label` is written in: the reader's, or French when it falls back."""
+        return in_reader_language(self.name, self.translations)[1]
+
+
+def in_reader_language(french: str, translations: dict | None) -> tuple[str, str]:
+    """A catalog text in the active language, else the French one; with its language code, for
+    a `lang` attribute when it differs from the page's."""
+    lang = (get_language() or "fr")[:2]
+    text = (translations or {}).get(lang)
+    return (text, lang) if text else (french, "fr")
+
+
+class TranslatedDescriptionMixin(models.Model):
+    """Catalog entries whose French description carries translations {"en": "...", ...} too."""
+
+    description_translations = models.JSONField(
+        _("traductions de la description"), default=dict, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def description_label(self) -> str:
+        return in_reader_language(self.description, self.description_translations)[0]
+
+    @property
+    def description_lang(self) -> str:
+        return in_reader_language(self.description, self.description_translations)[1]

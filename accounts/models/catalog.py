@@ -4,13 +4,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import TranslatedNameMixin
+from .base import TranslatedDescriptionMixin, TranslatedNameMixin
 from .companies import CustomerAccount
 
 # --- Application catalog -------------------------------------------------------------------
 
 
-class Application(TranslatedNameMixin):
+class Application(TranslatedNameMixin, TranslatedDescriptionMixin):
     """A carrier application; declares which scopes its permissions are narrowed by."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
@@ -36,7 +36,7 @@ class Application(TranslatedNameMixin):
         ordering = ["position", "name"]
 
 
-class Permission(TranslatedNameMixin):
+class Permission(TranslatedNameMixin, TranslatedDescriptionMixin):
     """A right within an application (e.g. e-Masspost « Validation + prix »)."""
 
     application = models.ForeignKey(
@@ -115,7 +115,7 @@ class ServiceType(TranslatedNameMixin):
         ]
 
 
-class AccessProfile(TranslatedNameMixin):
+class AccessProfile(TranslatedNameMixin, TranslatedDescriptionMixin):
     """One column of a profile matrix: which permissions it needs or allows, which services."""
 
     application = models.ForeignKey(

@@ -13,8 +13,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from accounts.models import CustomerAccount
 from accounts.services import AuditKind, audit_record
@@ -193,7 +192,7 @@ def _request_create(
             portal_url=settings.SITE_URL + reverse("approvals:sender-list"),
             valid_days=settings.ESECURE_LINK_EXPIRY_DAYS,
         )
-    _post_inbox_messages(admins=admins, protected=protected, email=email)
+    _post_inbox_messages(admins=admins, protected=protected, email=email, request_id=request.pk)
     contacts = (
         [
             {"name": a.user.display_name, "email": a.user.email, "phone": a.user.phone}
@@ -220,21 +219,23 @@ def _request_create(
     return request
 
 
-def _post_inbox_messages(*, admins, protected: ProtectedAccount, email: str) -> None:
-    """A message in each admin's portal inbox (SPEC C7: pending approvals), in their language."""
+def request_topic(request_id: int) -> str:
+    """What the admins' inbox messages about a request announce: closed once it is settled."""
+    return f"esecure.request:{request_id}"
+
+
+def _post_inbox_messages(
+    *, admins, protected: ProtectedAccount, email: str, request_id: int
+) -> None:
+    """A message in each admin's portal inbox (SPEC C7: pending approvals), worded in the
+    language they read the portal in; closed for all once the request is settled."""
     url = reverse("approvals:sender-list") + "?status=pending"
     for admin in admins:
-        with translation.override(admin.user.language):
-            message_create(
-                user=admin.user,
-                company=protected.account.company,
-                kind="esecure.request",
-                subject=_("Demande d'expédition sur le compte %(account)s")
-                % {"account": protected.account.number},
-                body=_(
-                    "%(email)s demande à expédier avec le compte %(account)s. Approuvez ou "
-                    "rejetez la demande dans l'espace eSecure ou depuis l'e-mail reçu."
-                )
-                % {"email": email, "account": protected.account.number},
-                action_url=url,
-            )
+        message_create(
+            user=admin.user,
+            company=protected.account.company,
+            kind="esecure.request",
+            params={"email": email, "account": protected.account.number},
+            action_url=url,
+            topic=request_topic(request_id),
+        )

@@ -8,6 +8,7 @@ from accounts.services import AuditKind, audit_record
 from common.links import FoundLink, LinkState, link_claim
 from common.links import link_lookup as common_link_lookup
 from notifications import emails
+from notifications.services import messages_settle
 
 from ..models import (
     AccessRequest,
@@ -18,6 +19,7 @@ from ..models import (
     RequestStatus,
     SenderStatus,
 )
+from .checks import request_topic
 
 DECIDED = "decided"  # a decision link's own closed state: its request was decided
 
@@ -99,6 +101,7 @@ def request_decide(
             account_number=locked.protected_account.account.number,
             approved=approve,
         )
+        messages_settle(topic=request_topic(locked.pk))
     return True
 
 
@@ -141,5 +144,6 @@ def requests_expire(*, now=None) -> int:
                     kind=AuditKind.ESECURE_REQUEST_EXPIRED,
                     target=request,
                 )
+                messages_settle(topic=request_topic(request.pk))
                 expired += updated
     return expired

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors as account_selectors
@@ -33,7 +33,7 @@ from accounts.services import (
 )
 from common.links import link_claim, new_link_key
 from notifications import emails
-from notifications.services import message_create
+from notifications.services import message_create, messages_settle
 
 from ..models import (
     AdminInvitation,
@@ -163,24 +163,23 @@ def _send(invitation: AdminInvitation, *, key: str, actor: User, ip_address: str
             valid_days=VALID_DAYS,
         )
     if login.is_active:
-        with translation.override(login.language):
-            message_create(
-                user=login,
-                company=company,
-                kind=MESSAGE_KIND,
-                subject=_("Invitation : administrateur client eSecure"),
-                body=_(
-                    "%(admin)s vous invite à devenir administrateur client eSecure du compte "
-                    "%(account)s (%(company)s). Acceptez ou refusez dans « Mes invitations "
-                    "eSecure » ; rien ne change tant que vous n'avez pas répondu."
-                )
-                % {
-                    "admin": actor.display_name,
-                    "account": protected.account.number,
-                    "company": company.name,
-                },
-                action_url=reverse("approvals:admin-invitation-mine"),
-            )
+        message_create(
+            user=login,
+            company=company,
+            kind=MESSAGE_KIND,
+            params={
+                "admin": actor.display_name,
+                "account": protected.account.number,
+                "company": company.name,
+            },
+            action_url=reverse("approvals:admin-invitation-mine"),
+            topic=_topic(invitation),
+        )
+
+
+def _topic(invitation: AdminInvitation) -> str:
+    """What the invitation's inbox message announces: closed once it is answered or withdrawn."""
+    return f"esecure.invitation:{invitation.pk}"
 
 
 def _made_by_an_invitation(login: User) -> bool:
@@ -229,6 +228,7 @@ def admin_invitation_resend(
         after={"email": invitation.email, "expires_at": invitation.expires_at.isoformat()},
         ip_address=ip_address,
     )
+    messages_settle(topic=_topic(invitation))  # the new message replaces the earlier one
     _send(invitation, key=key, actor=actor, ip_address=ip_address)
     return invitation
 
@@ -252,6 +252,7 @@ def admin_invitation_withdraw(
         after={"status": invitation.status, "email": invitation.email},
         ip_address=ip_address,
     )
+    messages_settle(topic=_topic(invitation))
     return invitation
 
 
@@ -320,6 +321,7 @@ def admin_invitation_accept(
         },
         ip_address=ip_address,
     )
+    messages_settle(topic=_topic(invitation))
     return admin
 
 
@@ -348,4 +350,5 @@ def admin_invitation_refuse(
         before={"status": AdminInvitationStatus.PENDING},
         after={"status": invitation.status, "email": invitation.email},
     )
+    messages_settle(topic=_topic(invitation))
     return invitation

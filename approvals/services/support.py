@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import AuditKind, audit_record
+from notifications.services import messages_settle
 
 from ..models import AccessRequest, DecisionLink, RequestStatus
+from .checks import request_topic
 
 
 @transaction.atomic
@@ -40,5 +42,6 @@ def requests_expire_now(
             after={"status": RequestStatus.EXPIRED, "via": "support"},
             ip_address=ip_address,
         )
+        messages_settle(topic=request_topic(request.pk))
         expired += 1
     return expired

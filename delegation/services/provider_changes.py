@@ -27,7 +27,6 @@ from accounts.permissions import Ceiling, Scope
 from accounts.services import AuditKind, audit_record, rights_errors
 from accounts.services import rights_lines as held_lines
 from accounts.services.grants import rights_replace
-from common.elision import elide
 from notifications import emails
 from notifications.services import message_create
 
@@ -58,21 +57,14 @@ def _provider(access: ProviderAccess) -> User | None:
     return user if user is not None and user.is_active and user.email else None
 
 
-def _tell_provider(access: ProviderAccess, *, kind: str, subject, body) -> None:
-    """A portal message to the provider, in their language (`subject` and `body` are called
-    under it)."""
+def _tell_provider(access: ProviderAccess, *, kind: str, params: dict) -> None:
+    """A portal message to the provider (worded when read)."""
     provider = _provider(access)
     if provider is None:
         return
-    with translation.override(provider.language):
-        message_create(
-            user=provider,
-            company=access.company,
-            kind=kind,
-            subject=subject(),
-            body=body(),
-            action_url=_mine_url(),
-        )
+    message_create(
+        user=provider, company=access.company, kind=kind, params=params, action_url=_mine_url()
+    )
 
 
 # --- End date ----------------------------------------------------------------------------------
@@ -113,17 +105,13 @@ def provider_access_end_change(
         ip_address=ip_address,
     )
     if access.status == ProviderAccessStatus.ACTIVE:
-        names = {"company": access.company.name}
         _tell_provider(
             access,
             kind="provider.end_changed",
-            subject=lambda: _("Date de fin de votre accès prestataire modifiée"),
-            body=lambda: (
-                _("%(company)s a fixé la fin de votre accès prestataire au %(day)s.")
-                % {**names, "day": _day(ends_at)}
-                if ends_at
-                else _("%(company)s a retiré la date de fin de votre accès prestataire.") % names
-            ),
+            params={
+                "company": access.company.name,
+                "ends_at": ends_at.isoformat() if ends_at else None,
+            },
         )
     return access
 
@@ -177,30 +165,9 @@ def _remind_one(pk: int, *, now: datetime, days: int) -> int:
                 to_provider=False,
                 url=_list_url(),
             )
-    names = {"company": access.company.name, "email": access.email}
-    _tell_provider(
-        access,
-        kind="provider.ending",
-        subject=lambda: _("Votre accès prestataire prend bientôt fin"),
-        body=lambda: (
-            _("Votre accès prestataire chez %(company)s prend fin le %(day)s.")
-            % {**names, "day": _day(ends_at)}
-        ),
-    )
-    _tell_mandant(
-        company=access.company,
-        kind="provider.ending",
-        words=lambda: (
-            elide(_("L'accès prestataire de %(email)s prend bientôt fin") % names),
-            elide(
-                _(
-                    "L'accès prestataire de %(email)s prend fin le %(day)s. Pour le prolonger, "
-                    "changez sa date de fin dans « Prestataires »."
-                )
-                % {**names, "day": _day(ends_at)}
-            ),
-        ),
-    )
+    names = {"company": access.company.name, "email": access.email, "ends_at": ends_at.isoformat()}
+    _tell_provider(access, kind="provider.ending", params={**names, "to_provider": True})
+    _tell_mandant(company=access.company, kind="provider.ending", params=names)
     return 1
 
 
@@ -262,32 +229,8 @@ def _ended_told(access: ProviderAccess) -> None:
             url=_list_url(),
         )
     names = {"company": access.company.name, "email": access.email}
-    _tell_provider(
-        access,
-        kind="provider.ended",
-        subject=lambda: _("Accès prestataire terminé"),
-        body=lambda: (
-            _(
-                "Votre accès prestataire chez %(company)s est arrivé à sa date de fin ; ses droits "
-                "vous sont retirés."
-            )
-            % names
-        ),
-    )
-    _tell_mandant(
-        company=access.company,
-        kind="provider.ended",
-        words=lambda: (
-            elide(_("L'accès prestataire de %(email)s a pris fin") % names),
-            elide(
-                _(
-                    "L'accès prestataire de %(email)s est arrivé à sa date de fin ; ses droits "
-                    "chez %(company)s sont retirés."
-                )
-                % names
-            ),
-        ),
-    )
+    _tell_provider(access, kind="provider.ended", params={**names, "to_provider": True})
+    _tell_mandant(company=access.company, kind="provider.ended", params=names)
 
 
 # --- Rights --------------------------------------------------------------------------------------
@@ -382,16 +325,4 @@ def _rights_told(access: ProviderAccess) -> None:
     with translation.override(provider.language):
         lines = held_lines(membership=access.membership)
     emails.send_rights_changed(user=provider, company_name=access.company.name, lines=lines)
-    names = {"company": access.company.name}
-    _tell_provider(
-        access,
-        kind="provider.rights_changed",
-        subject=lambda: _("Vos droits de prestataire ont changé"),
-        body=lambda: (
-            _(
-                "%(company)s a modifié les droits de votre accès prestataire ; vous les retrouvez "
-                "dans « Mes accès prestataire »."
-            )
-            % names
-        ),
-    )
+    _tell_provider(access, kind="provider.rights_changed", params={"company": access.company.name})

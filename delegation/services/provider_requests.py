@@ -13,19 +13,25 @@ Rules kept here:
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors as account_selectors
 from accounts.models import Membership, MembershipKind, MembershipStatus, User
 from accounts.services import AuditKind, audit_record
-from common.elision import elide
 from notifications import emails
-from notifications.services import message_create
+from notifications.services import message_create, messages_settle
 
 from ..models import ProviderAccess, ProviderAccessRequest, ProviderRequestStatus
 from ..selectors import provider_request_company
-from .providers import _hourly_count, _list_url, _mandant_admins, _mine_url, _tell_mandant
+from .providers import (
+    _hourly_count,
+    _list_url,
+    _mandant_admins,
+    _mine_url,
+    _tell_mandant,
+    request_topic,
+)
 
 RATE_KEY = "provider-requests:{user_id}"
 
@@ -115,18 +121,8 @@ def _asked_told(access_request: ProviderAccessRequest) -> None:
     _tell_mandant(
         company=access_request.company,
         kind="provider.requested",
-        words=lambda: (
-            _("%(email)s demande un accès prestataire") % names,
-            elide(
-                _(
-                    "%(name)s (%(email)s, de %(companies)s) demande un accès prestataire à votre "
-                    "société, en indiquant le numéro de compte client %(number)s. Accordez-lui "
-                    "des droits ou déclinez la demande dans « Prestataires »."
-                )
-                % names
-            )
-            + (f"\n\n{access_request.message}" if access_request.message else ""),
-        ),
+        params={**names, "message": access_request.message},
+        topic=request_topic(access_request),
     )
 
 
@@ -141,6 +137,7 @@ def provider_request_decline(
     ).update(status=ProviderRequestStatus.DECLINED, decided_at=now, decided_by=actor):
         raise ValidationError(_("Cette demande d'accès a déjà été traitée."))
     access_request.refresh_from_db()
+    messages_settle(topic=request_topic(access_request))
     audit_record(
         actor=actor,
         company=access_request.company,
@@ -154,14 +151,11 @@ def provider_request_decline(
     company_name = access_request.company.name
     if requester.is_active and requester.email:
         emails.send_provider_request_declined(user=requester, company_name=company_name)
-        with translation.override(requester.language):
-            message_create(
-                user=requester,
-                company=access_request.company,
-                kind="provider.request_declined",
-                subject=_("Demande d'accès prestataire déclinée"),
-                body=_("%(company)s a décliné votre demande d'accès prestataire.")
-                % {"company": company_name},
-                action_url=_mine_url(),
-            )
+        message_create(
+            user=requester,
+            company=access_request.company,
+            kind="provider.request_declined",
+            params={"company": company_name},
+            action_url=_mine_url(),
+        )
     return access_request

@@ -14,7 +14,7 @@ Rules kept here:
 - every change writes an audit row; e-mails and portal messages tell the other side.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.conf import settings
@@ -40,10 +40,9 @@ from accounts.models import (
 from accounts.permissions import MANAGEMENT_RIGHTS, Ceiling, Scope, profile_errors, scope_errors
 from accounts.services import AuditKind, audit_record
 from accounts.services.grants import rights_replace
-from common.elision import elide
 from common.links import link_claim, new_link_key
 from notifications import emails
-from notifications.services import message_create
+from notifications.services import message_create, messages_settle
 
 from ..models import (
     ProviderAccess,
@@ -172,20 +171,27 @@ def _mandant_admins(company: Company) -> list[User]:
     ]
 
 
-def _tell_mandant(*, company: Company, kind: str, words: Callable[[], tuple[str, str]]) -> None:
-    """A portal message to each administrator of the mandant, in their language; `words` gives
-    subject and body, called under that language."""
+def _tell_mandant(*, company: Company, kind: str, params: dict, topic: str = "") -> None:
+    """A portal message to each administrator of the mandant (worded when read)."""
     for admin in _mandant_admins(company):
-        with translation.override(admin.language):
-            subject, body = words()
-            message_create(
-                user=admin,
-                company=company,
-                kind=kind,
-                subject=subject,
-                body=body,
-                action_url=reverse("delegation:provider-list"),
-            )
+        message_create(
+            user=admin,
+            company=company,
+            kind=kind,
+            params=params,
+            action_url=reverse("delegation:provider-list"),
+            topic=topic,
+        )
+
+
+def access_topic(access: ProviderAccess) -> str:
+    """What the offer's inbox message announces: closed once answered, withdrawn or expired."""
+    return f"provider.access:{access.pk}"
+
+
+def request_topic(access_request: ProviderAccessRequest) -> str:
+    """What the admins' messages about a provider's request announce: closed once answered."""
+    return f"provider.request:{access_request.pk}"
 
 
 def _end(access: ProviderAccess, *, status: str, now) -> int:
@@ -199,6 +205,7 @@ def _end(access: ProviderAccess, *, status: str, now) -> int:
         membership.save(update_fields=["status", "deactivated_at", "updated_at"])
     access.status, access.ended_at = status, now
     access.save(update_fields=["status", "ended_at"])
+    messages_settle(topic=access_topic(access))
     return revoked
 
 
@@ -281,22 +288,14 @@ def provider_access_offer(
         user=login,
     )
     if login is not None and login.is_active:
-        with translation.override(login.language):
-            message_create(
-                user=login,
-                company=company,
-                kind="provider.offered",
-                subject=_("Autorisation en tant que prestataire"),
-                body=elide(
-                    _(
-                        "%(admin)s (%(company)s) souhaite vous octroyer un accès prestataire. "
-                        "Acceptez ou refusez la demande dans « Mes accès prestataire » ; une fois "
-                        "acceptée, vous pourrez choisir %(company)s à la connexion."
-                    )
-                    % {"admin": actor.display_name, "company": company.name}
-                ),
-                action_url=_mine_url(),
-            )
+        message_create(
+            user=login,
+            company=company,
+            kind="provider.offered",
+            params={"admin": actor.display_name, "company": company.name},
+            action_url=_mine_url(),
+            topic=access_topic(access),
+        )
     return access
 
 
@@ -314,6 +313,7 @@ def _request_answered(
         )
     ):
         raise ValidationError(_("Cette demande d'accès a déjà été traitée."))
+    messages_settle(topic=request_topic(access_request))
 
 
 # --- The provider's answer -------------------------------------------------------------------
@@ -465,6 +465,7 @@ def provider_access_refuse(
 
 
 def _answer_told(access: ProviderAccess, user: User, *, accepted: bool) -> None:
+    messages_settle(topic=access_topic(access))
     for admin in _mandant_admins(access.company):
         emails.send_provider_access_answered(
             user=admin,
@@ -475,18 +476,9 @@ def _answer_told(access: ProviderAccess, user: User, *, accepted: bool) -> None:
             url=_list_url(),
         )
     names = {"name": user.display_name, "email": access.email, "company": access.company.name}
-
-    def words() -> tuple[str, str]:
-        if accepted:
-            return _("%(email)s a accepté l'accès prestataire") % names, _(
-                "%(name)s (%(email)s) a accepté l'accès prestataire : cette personne peut agir "
-                "pour %(company)s avec les droits accordés."
-            ) % names
-        return _("%(email)s a refusé l'accès prestataire") % names, _(
-            "%(name)s (%(email)s) a refusé l'accès prestataire proposé par %(company)s."
-        ) % names
-
-    _tell_mandant(company=access.company, kind="provider.answered", words=words)
+    _tell_mandant(
+        company=access.company, kind="provider.answered", params={**names, "accepted": accepted}
+    )
 
 
 # --- Ending an access ------------------------------------------------------------------------
@@ -521,16 +513,13 @@ def provider_access_withdraw(
         user=login,
     )
     if login is not None and login.is_active:
-        with translation.override(login.language):
-            message_create(
-                user=login,
-                company=access.company,
-                kind="provider.withdrawn",
-                subject=_("Accès prestataire retiré"),
-                body=_("%(company)s a retiré votre accès prestataire.")
-                % {"company": access.company.name},
-                action_url=_mine_url(),
-            )
+        message_create(
+            user=login,
+            company=access.company,
+            kind="provider.withdrawn",
+            params={"company": access.company.name},
+            action_url=_mine_url(),
+        )
     return access
 
 
@@ -562,18 +551,7 @@ def provider_access_give_up(
             url=_list_url(),
         )
     names = {"name": user.display_name, "email": access.email, "company": access.company.name}
-    _tell_mandant(
-        company=access.company,
-        kind="provider.given_up",
-        words=lambda: (
-            _("%(email)s a abandonné son accès prestataire") % names,
-            _(
-                "%(name)s (%(email)s) a abandonné son accès prestataire : ses droits chez "
-                "%(company)s sont retirés."
-            )
-            % names,
-        ),
-    )
+    _tell_mandant(company=access.company, kind="provider.given_up", params=names)
     return access
 
 
@@ -596,6 +574,7 @@ def _expire_one(pk: int, now) -> int:
     ):
         return 0
     access = ProviderAccess.objects.select_related("company", "created_by").get(pk=pk)
+    messages_settle(topic=access_topic(access))
     audit_record(
         actor=None,
         actor_repr="sesame",

@@ -426,3 +426,12 @@ def test_docs_page_serves_swagger_from_our_origin_without_inline_script(client):
     assert "cdn" not in page.lower()
     assert "<script>" not in page and "<script type" not in page  # only <script src=…>
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_rights_descriptions_follow_the_names_language(client, holder, key):
+    english = client.get(RIGHTS_URL, **_auth(key)).json()
+    french = client.get(RIGHTS_URL, HTTP_ACCEPT_LANGUAGE="fr", **_auth(key)).json()
+    [perm_en] = english["companies"][0]["accounts"][0]["applications"][0]["permissions"]
+    [perm_fr] = french["companies"][0]["accounts"][0]["applications"][0]["permissions"]
+    assert perm_en["description"].startswith("Shows only the parcels carrying the same tag")
+    assert perm_fr["description"].startswith("Ne montre que les colis portant le même tag")

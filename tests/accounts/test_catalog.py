@@ -1,6 +1,7 @@
 """The application catalog loaded by migration 0002 holds what the carrier guides name."""
 
 import pytest
+from django.utils import translation
 
 from accounts.models import AccessProfile, Application, Requirement, ServiceType
 
@@ -163,3 +164,25 @@ def test_catalog_every_entry_has_a_name_in_english_dutch_and_german():
         for entry in entries:
             for language in ("en", "nl", "de"):
                 assert entry.translations.get(language), (entry, language)
+
+
+def test_catalog_every_description_has_english_dutch_and_german_beside_the_french():
+    applications = Application.objects.prefetch_related("permissions", "profiles")
+    for application in applications:
+        entries = [application, *application.permissions.all(), *application.profiles.all()]
+        for entry in entries:
+            assert entry.description, entry  # the French text is kept
+            for language in ("en", "nl", "de"):
+                translated = entry.description_translations.get(language)
+                assert translated and translated != entry.description, (entry, language)
+
+
+def test_catalog_description_reads_in_the_active_language_and_says_which():
+    ship = Application.objects.get(code="dhl-shipping").permissions.get(code="ship")
+    with translation.override("en"):
+        assert ship.description_label == "Create shipments on the account in MyDHL+ or eMailship."
+        assert ship.description_lang == "en"
+    ship.description_translations = {}
+    with translation.override("en"):
+        assert ship.description_label == ship.description  # falls back to French...
+        assert ship.description_lang == "fr"  # ...and says so, for a lang attribute

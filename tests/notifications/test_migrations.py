@@ -73,3 +73,17 @@ def test_stored_emails_lose_their_keys_and_unsent_ones_still_go_out_whole():
     assert sent.secret_text == sent.secret_html == ""
     assert queued.body_text == "Lien : [lien masqué]" and "cb1x2z" not in queued.body_html
     assert queued.secret_text == f"Lien : {reset}" and reset in queued.secret_html
+
+
+def test_messages_stored_as_text_keep_reading_after_kinds_got_parameters():
+    old = _migrate([("notifications", "0004_outboundemail_claimed_at")])
+    user = old.get_model("accounts", "User").objects.create(username="elodie", user_key="b" * 32)
+    old.get_model("notifications", "Message").objects.create(
+        user_id=user.pk, kind="esecure.request", subject="Verzoek 950000033", body="Tekst."
+    )
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    from notifications.models import Message
+
+    message = Message.objects.get()
+    assert message.params is None  # no parameters: the stored text is what it reads
+    assert (message.subject, message.body) == ("Verzoek 950000033", "Tekst.")

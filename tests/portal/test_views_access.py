@@ -51,13 +51,15 @@ def test_audit_log_shows_only_own_company(client, admin, company, other_company)
 
 
 def test_message_of_someone_else_is_404(client, admin, other_company_admin):
-    message = message_create(user=other_company_admin, kind="x", subject="Secret", body="...")
+    message = message_create(
+        user=other_company_admin, kind="provider.withdrawn", params={"company": "Secret SA"}
+    )
     client.force_login(admin)
     assert client.get(reverse("notifications:message-detail", args=[message.pk])).status_code == 404
 
 
 def test_message_detail_marks_read(client, admin):
-    message = message_create(user=admin, kind="x", subject="Bonjour", body="Texte")
+    message = message_create(user=admin, kind="provider.withdrawn", params={"company": "A"})
     client.force_login(admin)
     assert client.get(reverse("notifications:inbox")).status_code == 200
     assert client.get(reverse("notifications:message-detail", args=[message.pk])).status_code == 200
@@ -66,7 +68,7 @@ def test_message_detail_marks_read(client, admin):
 
 
 def test_message_detail_anonymous(client, admin):
-    message = message_create(user=admin, kind="x", subject="Bonjour", body="Texte")
+    message = message_create(user=admin, kind="provider.withdrawn", params={"company": "A"})
     assert client.get(reverse("notifications:message-detail", args=[message.pk])).status_code == 302
 
 
