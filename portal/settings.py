@@ -99,8 +99,18 @@ if "DATABASE_URL" not in os.environ:
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sesame.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Persistent connections; no `SELECT 1` health check at the start of each request (a round
+    # trip on every API call): a connection that failed in a request is closed at its end anyway,
+    # so after a database restart each worker loses at most one request.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=600))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=False)
+    # The machine API's statements are prepared by PostgreSQL after this many executions on a
+    # connection (common/sql.py; Django's own cursors bind on the client and never prepare).
+    # "off" behind a pgbouncer in transaction mode older than 1.21 (no prepared statements).
+    _prepare = env.str("DB_PREPARE_THRESHOLD", default="1")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if _prepare.lower() in ("", "off", "none") else int(_prepare)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches (rate limits of allauth live here) ---------------------------------------------
@@ -221,6 +231,7 @@ IMPORT_CHUNK_SIZE = env.int("IMPORT_CHUNK_SIZE", default=250)
 CELERY_BEAT_SCHEDULE = {
     "email-retry-stale": {"task": "notifications.tasks.email_retry_stale", "schedule": 300.0},
     "esecure-expire-requests": {"task": "approvals.tasks.requests_expire", "schedule": 3600.0},
+    "esecure-notify-stale": {"task": "approvals.tasks.requests_notify_stale", "schedule": 300.0},
     "router-rights-end": {"task": "delegation.tasks.router_rights_end_due", "schedule": 3600.0},
     "router-rights-remind": {"task": "delegation.tasks.router_rights_remind", "schedule": 3600.0},
     "provider-access-expire": {

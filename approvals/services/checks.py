@@ -1,34 +1,25 @@
 """The sender check: may this e-mail ship on this account number? (SPEC C5, C9)
 
-Allowed and denied answers cost one query (plus the API key's); only a new pending request
-writes, once per (account, e-mail), whatever the number of concurrent checks.
+Every answer is one statement (plus the API key's); only a new pending request writes more,
+once per (account, e-mail), whatever the number of concurrent checks. What a new request sends
+(decision links, e-mails, inbox messages) is made by a task after the commit.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Subquery
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from accounts.models import CustomerAccount
-from accounts.services import AuditKind, audit_record
-from common.links import new_link_key
-from notifications import emails
-from notifications.services import message_create
+from common.sql import convert_value, per_vendor, prepared_cursor, sql_text
 
 from ..models import (
     AccessRequest,
     AuthorizedDomain,
     AuthorizedSender,
-    CustomerAdmin,
-    DecisionLink,
-    DecisionLinkAction,
     Origin,
     ProtectedAccount,
     RequestStatus,
@@ -36,6 +27,7 @@ from ..models import (
     Status,
     UsageRecord,
 )
+from ..tasks import request_notify
 
 
 class UnknownAccount(Exception):
@@ -49,39 +41,92 @@ class CheckResult:
     request_id: int | None = None
 
 
-def _lookup(account_number: str, email: str) -> Any:
-    """Account, protection, the sender's standing and the domain's, in one query."""
-    domain = email.rsplit("@", 1)[1]
-    protection = OuterRef("protection")
-    return (
-        CustomerAccount.objects.filter(number=account_number)
-        .annotate(
-            protection_id=F("protection__id"),
-            protection_active=F("protection__is_active"),
-            starts_on=F("protection__starts_on"),
-            ends_on=F("protection__ends_on"),
-            sender_status=Subquery(
-                AuthorizedSender.objects.filter(protected_account=protection, email=email).values(
-                    "status"
-                )[:1]
-            ),
-            domain_active=Exists(
-                AuthorizedDomain.objects.filter(
-                    protected_account=protection, domain=domain, status=Status.ACTIVE
-                )
-            ),
-        )
-        .values(
-            "pk",
-            "protection_id",
-            "protection_active",
-            "starts_on",
-            "ends_on",
-            "sender_status",
-            "domain_active",
-        )
-        .first()
+# The check's facts in one statement, prepared once per connection (common.sql): the account,
+# its protection, the sender's standing, the domain's, and the open request if any. On
+# PostgreSQL the same statement records the day's usage (INSERT … ON CONFLICT DO NOTHING in a
+# CTE): a check is one round trip whatever its answer. Enum values are literals of the text
+# (so that the prepared plan can use the partial index of pending requests); every value from
+# the caller is bound.
+_FACTS = """
+SELECT acc.id, acc.protection_id, acc.protection_active, acc.starts_on, acc.ends_on,
+    (SELECT s.status FROM {sender} s
+     WHERE s.protected_account_id = acc.protection_id AND s.email = %(email)s) AS sender_status,
+    EXISTS (SELECT 1 FROM {domain} d
+            WHERE d.protected_account_id = acc.protection_id AND d.domain = %(domain)s
+              AND d.status = '{active}') AS domain_active,
+    (SELECT r.id FROM {request} r
+     WHERE r.protected_account_id = acc.protection_id AND r.email = %(email)s
+       AND r.status = '{pending}') AS request_id
+FROM acc
+"""
+_ACCOUNT = """
+SELECT ca.id, pa.id AS protection_id, pa.is_active AS protection_active, pa.starts_on, pa.ends_on
+FROM {account} ca LEFT JOIN {protected} pa ON pa.account_id = ca.id
+WHERE ca.number = %(number)s
+"""
+_USAGE = """
+INSERT INTO {usage} (account_id, email, used_on) SELECT id, %(email)s, %(today)s FROM acc
+ON CONFLICT DO NOTHING
+"""
+_TABLES = {
+    "account": CustomerAccount,
+    "protected": ProtectedAccount,
+    "sender": AuthorizedSender,
+    "domain": AuthorizedDomain,
+    "request": AccessRequest,
+    "usage": UsageRecord,
+}
+
+
+def _facts_sql() -> str:
+    if records_usage_in_lookup():
+        text = f"WITH acc AS ({_ACCOUNT}), used AS ({_USAGE}){_FACTS}"
+    else:
+        text = f"WITH acc AS ({_ACCOUNT}){_FACTS}"
+    return sql_text(text, _TABLES, active=Status.ACTIVE.value, pending=RequestStatus.PENDING.value)
+
+
+_facts = per_vendor(_facts_sql)
+
+
+def records_usage_in_lookup() -> bool:
+    """PostgreSQL writes in a CTE; elsewhere (SQLite in development) the usage is a second
+    statement, spared by the cache when already recorded today."""
+    return connection.vendor == "postgresql"
+
+
+def _lookup(account_number: str, email: str, today: date) -> dict | None:
+    """Account, protection, the sender's standing, the domain's and the open request."""
+    params = {
+        "number": account_number,
+        "email": email,
+        "domain": email.rsplit("@", 1)[1],
+        "today": today,
+    }
+    with prepared_cursor() as cursor:
+        cursor.execute(_facts(), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    names = (
+        "pk",
+        "protection_id",
+        "protection_active",
+        "starts_on",
+        "ends_on",
+        "sender_status",
+        "domain_active",
+        "request_id",
     )
+    facts = dict(zip(names, row, strict=True))
+    for name, model, attname in (
+        ("starts_on", ProtectedAccount, "starts_on"),
+        ("ends_on", ProtectedAccount, "ends_on"),
+    ):
+        facts[name] = convert_value(model, attname, facts[name])
+    facts["protection_active"] = bool(facts["protection_active"])
+    facts["domain_active"] = bool(facts["domain_active"])
+    return facts
 
 
 def sender_check(
@@ -89,12 +134,16 @@ def sender_check(
 ) -> CheckResult:
     """The rules, in order: protection off or outside its dates → allowed; e-mail approved or its
     domain active → allowed; e-mail rejected → denied; otherwise one pending request per
-    (account, e-mail) → pending. `email` must already be normalised (lower case)."""
-    row = _lookup(account_number, email)
+    (account, e-mail) → pending. `email` must already be normalised (lower case).
+
+    A new request is written here and its links, e-mails and inbox messages are made by a task
+    after the commit (`approvals.jobs.request_notify`): the caller gets its id at once."""
+    today = timezone.localdate()
+    row = _lookup(account_number, email, today)
     if row is None:
         raise UnknownAccount(account_number)
-    _record_usage(account_id=row["pk"], email=email)
-    today = timezone.localdate()
+    if not records_usage_in_lookup():
+        _record_usage(account_id=row["pk"], email=email, today=today)
     if (
         row["protection_id"] is None
         or not row["protection_active"]
@@ -108,15 +157,19 @@ def sender_check(
         return CheckResult("allowed", "domain authorized")
     if row["sender_status"] == SenderStatus.REJECTED:
         return CheckResult("denied", "sender rejected")
-    request = request_open(
+    if row["request_id"] is not None:  # repeated checks while pending: nothing more is sent
+        return CheckResult("pending", PENDING_REASON, row["request_id"])
+    request_id = request_open(
         protected_account_id=row["protection_id"], email=email, name=name, language=language
     )
-    return CheckResult("pending", "waiting for an administrator's decision", request.pk)
+    return CheckResult("pending", PENDING_REASON, request_id)
 
 
-def _record_usage(*, account_id: int, email: str) -> None:
+PENDING_REASON = "waiting for an administrator's decision"
+
+
+def _record_usage(*, account_id: int, email: str, today: date) -> None:
     """Usage history, at most one row a day per (account, e-mail); the cache spares the query."""
-    today = timezone.localdate()
     if cache.add(f"esecure:usage:{account_id}:{email}:{today.isoformat()}", 1, 60 * 60 * 26):
         UsageRecord.objects.bulk_create(
             [UsageRecord(account_id=account_id, email=email, used_on=today)],
@@ -126,115 +179,43 @@ def _record_usage(*, account_id: int, email: str) -> None:
 
 def request_open(
     *, protected_account_id: int, email: str, name: str = "", language: str = "fr"
-) -> AccessRequest:
-    """The pending request for (account, e-mail); a new one e-mails every active admin and the
-    requester. A unique constraint makes concurrent first checks create exactly one."""
-    existing = AccessRequest.objects.filter(
-        protected_account_id=protected_account_id, email=email, status=RequestStatus.PENDING
-    ).first()
+) -> int:
+    """The id of the pending request for (account, e-mail). A new one is written with the
+    sender's pending row; a task e-mails every active admin and the requester after the commit.
+    A unique constraint makes concurrent first checks create exactly one."""
+    existing = (
+        AccessRequest.objects.filter(
+            protected_account_id=protected_account_id, email=email, status=RequestStatus.PENDING
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
-            return _request_create(
-                protected_account_id=protected_account_id, email=email, name=name, language=language
+            request = AccessRequest.objects.create(
+                protected_account_id=protected_account_id,
+                email=email,
+                name=name[:200],
+                language=language if language in ("fr", "en", "nl", "de") else "fr",
+                expires_at=timezone.now() + timedelta(days=settings.ESECURE_REQUEST_EXPIRY_DAYS),
             )
+            AuthorizedSender.objects.bulk_create(
+                [
+                    AuthorizedSender(
+                        protected_account_id=protected_account_id,
+                        email=email,
+                        name=name[:200],
+                        origin=Origin.REQUEST,
+                        status=SenderStatus.PENDING,
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+            transaction.on_commit(lambda: request_notify.delay(request.pk))
     except IntegrityError:
         return AccessRequest.objects.get(
             protected_account_id=protected_account_id, email=email, status=RequestStatus.PENDING
-        )
-
-
-def _request_create(
-    *, protected_account_id: int, email: str, name: str, language: str
-) -> AccessRequest:
-    now = timezone.now()
-    protected = ProtectedAccount.objects.select_related("account__company").get(
-        pk=protected_account_id
-    )
-    request = AccessRequest.objects.create(
-        protected_account=protected,
-        email=email,
-        name=name[:200],
-        language=language if language in ("fr", "en", "nl", "de") else "fr",
-        expires_at=now + timedelta(days=settings.ESECURE_REQUEST_EXPIRY_DAYS),
-    )
-    AuthorizedSender.objects.get_or_create(
-        protected_account=protected,
-        email=email,
-        defaults={"name": name[:200], "origin": Origin.REQUEST, "status": SenderStatus.PENDING},
-    )
-    admins = list(
-        CustomerAdmin.objects.filter(
-            protected_account=protected, status=Status.ACTIVE, user__is_active=True
-        ).select_related("user")
-    )
-    link_expiry = now + timedelta(days=settings.ESECURE_LINK_EXPIRY_DAYS)
-    for admin in admins:
-        urls = {}
-        for action in DecisionLinkAction.values:
-            key, digest = new_link_key()
-            DecisionLink.objects.create(
-                request=request,
-                admin=admin.user,
-                action=action,
-                key_hash=digest,
-                expires_at=link_expiry,
-            )
-            urls[action] = settings.SITE_URL + reverse("approvals:decision-link", args=[key])
-        emails.send_esecure_approval_request(
-            user=admin.user,
-            account_number=protected.account.number,
-            company_name=protected.account.company.name,
-            requester_email=email,
-            requester_name=name,
-            approve_url=urls[DecisionLinkAction.APPROVE],
-            reject_url=urls[DecisionLinkAction.REJECT],
-            portal_url=settings.SITE_URL + reverse("approvals:sender-list"),
-            valid_days=settings.ESECURE_LINK_EXPIRY_DAYS,
-        )
-    _post_inbox_messages(admins=admins, protected=protected, email=email)
-    contacts = (
-        [
-            {"name": a.user.display_name, "email": a.user.email, "phone": a.user.phone}
-            for a in admins
-        ]
-        if protected.show_admin_contacts
-        else []
-    )
-    emails.send_esecure_request_received(
-        recipient=email,
-        language=request.language,
-        requester_name=name,
-        account_number=protected.account.number,
-        contacts=contacts,
-    )
-    audit_record(
-        actor=None,
-        actor_repr=email,
-        company=protected.account.company,
-        kind=AuditKind.ESECURE_REQUEST_CREATED,
-        target=request,
-        after={"account": protected.account.number, "email": email, "admins": len(admins)},
-    )
-    return request
-
-
-def _post_inbox_messages(*, admins, protected: ProtectedAccount, email: str) -> None:
-    """A message in each admin's portal inbox (SPEC C7: pending approvals), in their language."""
-    url = reverse("approvals:sender-list") + "?status=pending"
-    for admin in admins:
-        with translation.override(admin.user.language):
-            message_create(
-                user=admin.user,
-                company=protected.account.company,
-                kind="esecure.request",
-                subject=_("Demande d'expédition sur le compte %(account)s")
-                % {"account": protected.account.number},
-                body=_(
-                    "%(email)s demande à expédier avec le compte %(account)s. Approuvez ou "
-                    "rejetez la demande dans l'espace eSecure ou depuis l'e-mail reçu."
-                )
-                % {"email": email, "account": protected.account.number},
-                action_url=url,
-            )
+        ).pk
+    return request.pk
