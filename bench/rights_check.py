@@ -65,6 +65,7 @@ def bench_environment(database_url: str) -> dict[str, str]:
     return {
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "GUNICORN_ACCESS_LOG": "",  # gunicorn.conf.py's other settings apply; no access log
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-not-secret",
         "SECURE_SSL_REDIRECT": "false",

@@ -159,7 +159,7 @@ def sender_check(
         return CheckResult("denied", "sender rejected")
     if row["request_id"] is not None:  # repeated checks while pending: nothing more is sent
         return CheckResult("pending", PENDING_REASON, row["request_id"])
-    request_id = request_open(
+    request_id = _request_create(  # the statement above saw no pending request
         protected_account_id=row["protection_id"], email=email, name=name, language=language
     )
     return CheckResult("pending", PENDING_REASON, request_id)
@@ -177,21 +177,10 @@ def _record_usage(*, account_id: int, email: str, today: date) -> None:
         )
 
 
-def request_open(
-    *, protected_account_id: int, email: str, name: str = "", language: str = "fr"
-) -> int:
-    """The id of the pending request for (account, e-mail). A new one is written with the
-    sender's pending row; a task e-mails every active admin and the requester after the commit.
-    A unique constraint makes concurrent first checks create exactly one."""
-    existing = (
-        AccessRequest.objects.filter(
-            protected_account_id=protected_account_id, email=email, status=RequestStatus.PENDING
-        )
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if existing is not None:
-        return existing
+def _request_create(*, protected_account_id: int, email: str, name: str, language: str) -> int:
+    """A new pending request for (account, e-mail), written with the sender's pending row; a
+    task e-mails every active admin and the requester after the commit. A unique constraint
+    makes concurrent first checks create exactly one: the others get its id."""
     try:
         with transaction.atomic():
             request = AccessRequest.objects.create(

@@ -426,3 +426,14 @@ def test_docs_page_serves_swagger_from_our_origin_without_inline_script(client):
     assert "cdn" not in page.lower()
     assert "<script>" not in page and "<script type" not in page  # only <script src=…>
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_api_answers_carry_their_length_and_skip_the_portal_middleware(client, holder, key):
+    """The API goes through a shorter middleware chain (settings.API_SKIPPED_MIDDLEWARE): no
+    session cookie, no language negotiation of the portal; its answers still say their length
+    (clients keep the connection open) and the security headers."""
+    response = _check(client, key, account="820011")
+    assert response.status_code == 200
+    assert response["Content-Length"] == str(len(response.content))
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Cookie" not in response.get("Vary", "") and not response.cookies
