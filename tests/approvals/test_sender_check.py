@@ -222,3 +222,18 @@ def test_a_request_whose_task_was_lost_is_notified_by_the_catch_up(
     with django_capture_on_commit_callbacks(execute=True):
         assert requests_notify_stale() == 0
     assert len(mailoutbox) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's commit setting")
+def test_the_usage_commit_does_not_wait_for_the_disk_and_leaves_the_session_as_it_was(protected):
+    """Out of a transaction the check's statement records the usage with an asynchronous
+    commit (its own transaction only): later writes of the connection still wait for the disk."""
+    _setup(protected, active=False)
+    assert sender_check(account_number="950000033", email="jo@client.example").decision == (
+        "allowed"
+    )
+    assert UsageRecord.objects.filter(email="jo@client.example").count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
