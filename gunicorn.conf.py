@@ -2,9 +2,12 @@
 the benches all start `gunicorn portal.wsgi` from the project root, where gunicorn reads this
 file. Each setting can be changed by its environment variable; a command-line option wins.
 
-Why these (bench/README.md, "The machine API at the speed of the database"): the work of a
-request is CPU (Python) and the database is on the same machine, so one synchronous worker per
-core does best; threads (gthread) only add GIL contention and context switches on 2 cores.
+Why these (bench/README.md, "The machine API at the speed of the database", 1-2 December
+2026): one process per core, each with a few threads (gthread). Threads let a process go on
+with another request while one waits for PostgreSQL, and gthread keeps client connections
+open (keep-alive): sync workers close every connection, so each API call paid a new TCP
+connection on both sides, which capped GET /health/ itself at a fraction of what the same
+processes serve with keep-alive. More processes than cores only add context switches.
 """
 
 import multiprocessing
@@ -18,8 +21,8 @@ def _int(name: str, default: int) -> int:
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # One process per core by default (WEB_CONCURRENCY is the usual name for it).
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count())
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-threads = _int("GUNICORN_THREADS", 1)
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = _int("GUNICORN_THREADS", 4)
 # gthread only: keep client connections open between requests (sync workers always close).
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Import Django once in the master, then fork: workers start at once and share that memory.

@@ -106,7 +106,9 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument(
+        "--worker-class", default="gthread", choices=["sync", "gthread"], help="gunicorn.conf.py's"
+    )
     parser.add_argument("--threads", type=int, default=4, help="per gthread worker")
     parser.add_argument(
         "--servers",
