@@ -9,8 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONPATH=/app \
-    SESAME_VAR_DIR=/app/var \
-    WEB_CONCURRENCY=3
+    SESAME_VAR_DIR=/app/var
 
 # gettext: compilemessages turns locale/*.po into the .mo files Django reads.
 RUN apt-get update \
@@ -46,5 +45,5 @@ RUN pip install --no-deps . \
 USER sesame
 EXPOSE 8000
 
-# Bind address, workers and logs: gunicorn.conf.py (read from /app).
+# Bind address, workers, threads, keep-alive, access log: gunicorn.conf.py (read from /app).
 CMD ["gunicorn", "portal.wsgi"]

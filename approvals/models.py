@@ -352,6 +352,8 @@ class AccessRequest(models.Model):
     )
     created_at = models.DateTimeField(_("demandée le"), default=timezone.now)
     expires_at = models.DateTimeField(_("expire le"))
+    # Set by the task that makes the request's links, e-mails and inbox messages (once).
+    notified_at = models.DateTimeField(_("notifiée le"), null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

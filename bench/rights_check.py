@@ -7,12 +7,16 @@ memberships and grants in bulk, issues one API key, then:
 1. in-process, counts the SQL queries of a sample of checks (authentication included), per
    answer, with Django's test client;
 2. starts gunicorn on 127.0.0.1 with this database and calls the check over HTTP (stdlib
-   http.client), one call at a time, and prints p50/p95/p99 latency per answer.
+   http.client), one call at a time, and prints p50/p95/p99 latency per answer;
+3. drives it open loop at --rate calls/s for --duration s (latency from each call's due time);
+4. measures the throughput at saturation (closed loop) of GET /health/, of the check and of
+   /health/ again, and prints the ratio of the check's to the floor's.
 
 Run from the project root:
 
     .venv/bin/python bench/rights_check.py               # 10k users, 100k grants, 2000 calls
     .venv/bin/python bench/rights_check.py --users 1000 --grants 10000 --calls 500
+    .venv/bin/python bench/rights_check.py --reuse --rate 300 --duration 60 --saturate 10
 
 The database named in --database-url is DROPPED first: never point it at real data.
 """
@@ -36,6 +40,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from httpload import get_request, open_loop, throughput_ratio  # noqa: E402  (bench/)
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/sesame_bench"
 CHECK_PATH = "/api/v1/rights/check"
 ACCOUNTS_PER_COMPANY = 5
@@ -52,6 +58,23 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument(
+        "--gunicorn-args", default="", help="more gunicorn options, e.g. '--worker-class gthread'"
+    )
+    parser.add_argument(
+        "--rate", type=float, default=300, help="open loop: calls per second (0: skip)"
+    )
+    parser.add_argument("--duration", type=float, default=60, help="open loop: seconds")
+    parser.add_argument(
+        "--saturate",
+        type=float,
+        default=10,
+        help="seconds of closed loop on /health/, on the check and on /health/ again: "
+        "throughput at saturation and its ratio to the floor (0: skip)",
+    )
+    parser.add_argument(
+        "--saturate-connections", type=int, default=4, help="clients of the closed loop"
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--reuse", action="store_true", help="keep an existing bench database")
     return parser.parse_args()
@@ -65,6 +88,7 @@ def bench_environment(database_url: str) -> dict[str, str]:
     return {
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "GUNICORN_ACCESS_LOG": "",  # gunicorn.conf.py's other settings apply; no access log
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-not-secret",
         "SECURE_SSL_REDIRECT": "false",
@@ -304,7 +328,9 @@ def analyze() -> None:
         cursor.execute("ANALYZE")
 
 
-def start_gunicorn(env: dict[str, str], *, port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict[str, str], *, port: int, workers: int, log: Path, extra: str = ""
+) -> subprocess.Popen:
     """gunicorn in the background; its output (the expected 404 warnings) goes to `log`."""
     process = subprocess.Popen(
         [
@@ -318,6 +344,7 @@ def start_gunicorn(env: dict[str, str], *, port: int, workers: int, log: Path) -
             str(workers),
             "--log-level",
             "warning",
+            *extra.split(),
         ],
         cwd=ROOT,
         env={**os.environ, **env},
@@ -447,7 +474,9 @@ def main() -> None:
     connection.close()  # gunicorn's workers open their own
     port = args.port or free_port()
     log = Path(tempfile.gettempdir()) / "sesame-bench-gunicorn.log"
-    server = start_gunicorn(env, port=port, workers=args.workers, log=log)
+    server = start_gunicorn(env, port=port, workers=args.workers, log=log, extra=args.gunicorn_args)
+    open_answers: list = []
+    open_elapsed, saturation = 0.0, ""
     try:
         call_over_http(key, warmup, port=port)  # warms both workers up for the floor too
         floor_started = time.perf_counter()
@@ -456,6 +485,23 @@ def main() -> None:
         http_started = time.perf_counter()
         latencies = call_over_http(key, measured, port=port)
         http_elapsed = time.perf_counter() - http_started
+        headers = {"Authorization": f"Api-Key {key}", "Accept": "application/json"}
+        payloads = [
+            get_request(f"{CHECK_PATH}?{urlencode(params)}", headers) for _, params in measured
+        ]
+        if args.rate > 0:
+            count = int(args.rate * args.duration)
+            open_answers, open_elapsed = open_loop(
+                port, [payloads[i % len(payloads)] for i in range(count)], rate=args.rate
+            )
+        if args.saturate > 0:
+            _, saturation = throughput_ratio(
+                port,
+                lambda i: payloads[i % len(payloads)],
+                label="rights check",
+                connections=args.saturate_connections,
+                seconds=args.saturate,
+            )
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -492,6 +538,27 @@ def main() -> None:
         f"throughput {check_rate / floor_rate:.3f}× "
         f"({check_rate:.0f} vs {floor_rate:.0f} calls/s, one at a time)"
     )
+    if open_answers:
+        ok = [a.latency for a in open_answers if a.status in (200, 404)]
+        service = [a.service for a in open_answers if a.status in (200, 404)]
+        failed = len(open_answers) - len(ok)
+        print()
+        print(
+            f"open loop at {args.rate:g} calls/s for {args.duration:g} s (latency from each "
+            f"call's due time, queueing included): {len(open_answers)} calls, achieved "
+            f"{len(ok) / open_elapsed:.1f} calls/s, {failed} failed"
+        )
+        print(
+            f"  from due time  p50 {percentile(ok, 50):.2f}  p95 {percentile(ok, 95):.2f}  "
+            f"p99 {percentile(ok, 99):.2f}  max {max(ok):.2f} ms   (target p99 ≤ 10 ms)"
+        )
+        print(
+            f"  service time   p50 {percentile(service, 50):.2f}  p95 {percentile(service, 95):.2f}"
+            f"  p99 {percentile(service, 99):.2f}  max {max(service):.2f} ms"
+        )
+    if saturation:
+        print()
+        print(saturation)
     print()
     print("queries/call: SQL statements per call in-process, API-key authentication included")
     print("(one more, an UPDATE, on the first call of each minute: the key's last use).")

@@ -46,6 +46,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from httpload import post_request, throughput_ratio  # noqa: E402  (bench/, beside this file)
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/sesame_bench_esecure"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 CHECK_PATH = "/api/v1/sender-checks"
@@ -104,7 +106,9 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument(
+        "--worker-class", default="gthread", choices=["sync", "gthread"], help="gunicorn.conf.py's"
+    )
     parser.add_argument("--threads", type=int, default=4, help="per gthread worker")
     parser.add_argument(
         "--servers",
@@ -122,6 +126,17 @@ def parse_args() -> argparse.Namespace:
         help="before each measured run, wait up to this many seconds for the machine to be "
         "quiet (under 25 %% busy over 2 s): other jobs on a shared machine skew the figures",
     )
+    parser.add_argument(
+        "--saturate",
+        type=float,
+        default=10,
+        help="after each measured run, seconds of closed loop on /health/, on the check (the "
+        "same mix) and on /health/ again: throughput at saturation and its ratio to the floor "
+        "(0: skip)",
+    )
+    parser.add_argument(
+        "--saturate-connections", type=int, default=4, help="clients of the closed loop"
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", action="store_true", help="keep the bench database at the end")
     parser.add_argument("--reuse", action="store_true", help="use the kept database as it is")
@@ -137,15 +152,16 @@ def bench_environment(args: argparse.Namespace) -> dict[str, str]:
         "DATABASE_URL": args.database_url,
         "REDIS_URL": args.redis_url,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "GUNICORN_ACCESS_LOG": "",  # gunicorn.conf.py's other settings apply; no access log
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
         "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SITE_URL": f"http://127.0.0.1:{args.port}",
         "SESAME_TESTING": "false",
-        # New senders' e-mails are rendered and stored in the outbox, then handed to a backend
-        # that drops them; without CELERY_BROKER_URL the send task runs in the request (eager),
-        # with --celery-broker in a worker started by the bench.
+        # New senders' links, e-mails and inbox messages are made by a task, the e-mails then
+        # handed to a backend that drops them; without CELERY_BROKER_URL the tasks run in the
+        # request after its commit (eager), with --celery-broker in a worker the bench starts.
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "CELERY_BROKER_URL": args.celery_broker,
     }
@@ -897,6 +913,8 @@ class RunReport:
     busy_before: float  # share busy just before the run (other jobs)
     floor: list[float]  # ms of GET /health/, one at a time, on the same server just before
     floor_cpu: float  # gunicorn workers' CPU seconds during those calls
+    saturation: str = ""  # throughput at saturation beside /health/'s (httpload)
+    saturation_ratio: float = float("nan")
 
     def print(self) -> None:
         ok = [r for r in self.results if r.status == 200]
@@ -968,6 +986,8 @@ class RunReport:
                 f"gunicorn CPU per answer {self.server_cpu / len(ok) * 1000 / floor_cpu:.2f}× "
                 f"({floor_cpu:.2f} ms per /health/)"
             )
+        if self.saturation:
+            print(self.saturation)
 
     def summary(self) -> tuple:
         ok = [r.latency for r in self.results if r.status == 200]
@@ -982,6 +1002,7 @@ class RunReport:
             percentile(ok, 99),
             max(ok) if ok else float("nan"),
             percentile(service, 50) / percentile(self.floor, 50),
+            self.saturation_ratio,
         )
 
 
@@ -1030,6 +1051,20 @@ def bench_server(
         busy_after, total_after = machine_cpu()
         client_after = resource.getrusage(resource.RUSAGE_SELF)
         used = sampler.stop()
+        saturation, saturation_ratio = "", float("nan")
+        if args.saturate > 0:
+            heavy = draw_calls(
+                population, mix=mix, count=int(args.saturate * 2000), pool=args.pool, rng=rng
+            )
+            headers = {"Authorization": f"Api-Key {key}", "Content-Type": "application/json"}
+            payloads = [post_request(CHECK_PATH, headers, call.body) for call in heavy]
+            saturation_ratio, saturation = throughput_ratio(
+                args.port,
+                lambda i: payloads[i % len(payloads)],
+                label="sender check (mix)",
+                connections=args.saturate_connections,
+                seconds=args.saturate,
+            )
     finally:
         stop_process(server)
     last = max((r.done for r in results), default=t0)
@@ -1048,6 +1083,8 @@ def bench_server(
         busy_before=quiet,
         floor=floor,
         floor_cpu=floor_cpu,
+        saturation=saturation,
+        saturation_ratio=saturation_ratio,
     )
 
 
@@ -1141,15 +1178,15 @@ def main() -> None:
     )
     print(
         f"server:   gunicorn on 127.0.0.1:{args.port}, DEBUG=false, DB_CONN_MAX_AGE "
-        f"{os.environ.get('DB_CONN_MAX_AGE', '60 (default)')}, cache "
+        f"{os.environ.get('DB_CONN_MAX_AGE', '600 (default)')}, cache "
         f"{'Redis ' + args.redis_url if args.redis_url else 'locmem (per process)'}; "
         "e-mails to the dummy backend; "
         + (
-            f"Celery worker (1 process) on {args.celery_broker}: a new sender's e-mails are "
-            "rendered and stored inside its request, sent by the worker"
+            f"Celery worker (1 process) on {args.celery_broker}: a new sender's links, "
+            "e-mails and inbox messages are made and sent by the worker"
             if args.celery_broker
-            else "Celery eager (no CELERY_BROKER_URL): a new sender's e-mails are rendered, "
-            "stored and 'sent' inside its request"
+            else "Celery eager (no CELERY_BROKER_URL): a new sender's links, e-mails and inbox "
+            "messages are made and 'sent' inside its request, after its commit"
         )
     )
     print(
@@ -1178,14 +1215,16 @@ def main() -> None:
         print()
         header = (
             f"{'server':<16}{'target':>8}{'rps':>8}{'errors':>8}"
-            f"{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}{'svc p50/floor':>15}"
+            f"{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}{'svc p50/floor':>15}{'rps/floor':>11}"
         )
         print(header)
         print("-" * len(header))
-        for name, rate, rps, errors, p50, p95, p99, worst, ratio in (r.summary() for r in reports):
+        for name, rate, rps, errors, p50, p95, p99, worst, ratio, sat in (
+            r.summary() for r in reports
+        ):
             print(
                 f"{name:<16}{rate:>8g}{rps:>8.1f}{errors:>8}"
-                f"{p50:>9.2f}{p95:>9.2f}{p99:>9.2f}{worst:>9.2f}{ratio:>14.2f}×"
+                f"{p50:>9.2f}{p95:>9.2f}{p99:>9.2f}{worst:>9.2f}{ratio:>14.2f}×{sat:>10.2f}×"
             )
     print(f"\ngunicorn's log: {log}" + ("" if args.keep else "; bench database dropped"))
 

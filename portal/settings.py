@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.ApiFastPathMiddleware",  # /api/: only what the machine API needs
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,6 +72,24 @@ MIDDLEWARE = [
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "delegation.middleware.CurrentCompanyMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
+]
+
+# The machine API (key-authenticated, JSON) skips the portal's middleware it does not use:
+# about a third of the CPU of a sender check on a sync worker (bench/README.md).
+API_PATH_PREFIX = "/api/"
+API_SKIPPED_MIDDLEWARE = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.NoStoreWhenSignedInMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "delegation.middleware.CurrentCompanyMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -110,8 +129,18 @@ if "DATABASE_URL" not in os.environ:
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sesame.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Persistent connections; no `SELECT 1` health check at the start of each request (a round
+    # trip on every API call): a connection that failed in a request is closed at its end anyway,
+    # so after a database restart each worker loses at most one request.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=600))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=False)
+    # The machine API's statements are prepared by PostgreSQL after this many executions on a
+    # connection (common/sql.py; Django's own cursors bind on the client and never prepare).
+    # "off" behind a pgbouncer in transaction mode older than 1.21 (no prepared statements).
+    _prepare = env.str("DB_PREPARE_THRESHOLD", default="1")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if _prepare.lower() in ("", "off", "none") else int(_prepare)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches (rate limits of allauth live here) ---------------------------------------------
@@ -243,6 +272,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": max(1.0, min(300.0, EMAIL_STALE_SECONDS / 3)),
     },
     "esecure-expire-requests": {"task": "approvals.tasks.requests_expire", "schedule": 3600.0},
+    "esecure-notify-stale": {"task": "approvals.tasks.requests_notify_stale", "schedule": 300.0},
     "router-rights-end": {"task": "delegation.tasks.router_rights_end_due", "schedule": 3600.0},
     "router-rights-remind": {"task": "delegation.tasks.router_rights_remind", "schedule": 3600.0},
     "provider-access-expire": {

@@ -14,7 +14,7 @@ A grant counts for its holder only when all of these hold at once:
 
 Every reader of rights goes through here: the rights ceiling (`held_rights`), the rights pages
 and `GET /api/v1/rights` (`holdings_for`), the yes/no check (`right_check`, one SQL statement, the
-API's hot path), API-key authentication with a right (`holds_anywhere`), eSecure access
+API's hot path), API-key authentication with a right (`holds_anywhere_sql`), eSecure access
 (`member_counts`, `account_counts_q`, used by approvals) and "may hold an API key". The table of
 cases in tests/accounts/test_holdings.py runs against each of them and expects the same answer.
 """
@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import BooleanField, Model, Prefetch, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Prefetch, Q
 from django.utils import timezone
+
+from common.sql import sql_text
 
 from ..models import (
     AccountApplication,
@@ -180,19 +181,21 @@ GrantAccount = Grant.accounts.through
 # API-key authentication asks "does the key's holder hold this right somewhere?" on every
 # sender check. As one ORM `Exists` over ten tables, PostgreSQL spent 4-15 ms planning it for
 # 0.3 ms of execution (bench/README.md, "One rights engine"); in materialized steps it plans in
-# about 1 ms. Same conditions as above; table names come from the models, values are bound.
+# about 1 ms, and prepared (common.sql) not at all. Same conditions as above; table names come
+# from the models, values are bound by name (%(prefix)s, %(application)s, %(permission)s,
+# %(active)s, %(now)s).
 _HOLDS_ANYWHERE_SQL = """
 EXISTS (
     WITH perm AS MATERIALIZED (
         SELECT p.id, p.application_id FROM {permission} p
         JOIN {application} a ON a.id = p.application_id
-        WHERE a.code = %s AND p.code = %s AND a.is_active AND p.is_active
+        WHERE a.code = %(application)s AND p.code = %(permission)s AND a.is_active AND p.is_active
     ), mine AS MATERIALIZED (
         SELECT m.id, m.user_id, m.company_id FROM {membership} m
         JOIN {company} c ON c.id = m.company_id
         JOIN {user} u ON u.id = m.user_id
         JOIN {apikey} k ON k.user_id = m.user_id
-        WHERE k.prefix = %s AND m.status = %s AND c.is_active AND u.is_active
+        WHERE k.prefix = %(prefix)s AND m.status = %(active)s AND c.is_active AND u.is_active
     ), held AS MATERIALIZED (
         SELECT g.id, g.parent_id, mine.user_id, mine.company_id AS holder_id,
                pg.grantor_company_id AS customer_id, perm.application_id
@@ -200,9 +203,9 @@ EXISTS (
         JOIN mine ON mine.id = g.membership_id
         JOIN perm ON perm.id = g.permission_id
         LEFT JOIN {grant} pg ON pg.id = g.parent_id
-        WHERE g.status = %s AND (g.ends_at IS NULL OR g.ends_at > %s)
+        WHERE g.status = %(active)s AND (g.ends_at IS NULL OR g.ends_at > %(now)s)
           AND (g.parent_id IS NULL
-               OR (pg.status = %s AND (pg.ends_at IS NULL OR pg.ends_at > %s)
+               OR (pg.status = %(active)s AND (pg.ends_at IS NULL OR pg.ends_at > %(now)s)
                    AND pg.holder_company_id = mine.company_id))
     )
     SELECT 1 FROM held
@@ -221,32 +224,39 @@ EXISTS (
 """
 
 
-def holds_anywhere(*, prefix: str, application: str, permission: str, now=None) -> RawSQL:
-    """An annotation for the API-key lookup (`ApiKey` rows of this `prefix`): does the key's
-    holder hold this right (codes) on at least one account where it counts?"""
-    now = now or timezone.now()
-    quote = connection.ops.quote_name
-    tables: dict[str, type[Model]] = {
-        "permission": Permission,
-        "application": Application,
-        "membership": Membership,
-        "company": Company,
-        "user": User,
-        "apikey": ApiKey,
-        "grant": Grant,
-        "grant_accounts": GrantAccount,
-        "account": CustomerAccount,
-        "account_application": AccountApplication,
-    }
-    sql = _HOLDS_ANYWHERE_SQL.format(
-        outer_user=f"{quote(ApiKey._meta.db_table)}.{quote('user_id')}",
-        **{name: quote(model._meta.db_table) for name, model in tables.items()},
+def holds_anywhere_sql(*, outer_user: str) -> str:
+    """An SQL expression for the API-key lookup (`ApiKey` rows of `%(prefix)s`, the holder's id
+    in the outer query's column `outer_user`): does the key's holder hold the right of codes
+    `%(application)s`, `%(permission)s` on at least one account where it counts, at `%(now)s`?
+    `%(active)s` is `holds_anywhere_params`'."""
+    return sql_text(
+        _HOLDS_ANYWHERE_SQL,
+        {
+            "permission": Permission,
+            "application": Application,
+            "membership": Membership,
+            "company": Company,
+            "user": User,
+            "apikey": ApiKey,
+            "grant": Grant,
+            "grant_accounts": GrantAccount,
+            "account": CustomerAccount,
+            "account_application": AccountApplication,
+        },
+        outer_user=outer_user,
     )
-    moment = connection.ops.adapt_datetimefield_value(now)
-    active = GrantStatus.ACTIVE.value  # the same word for memberships
-    params = (application, permission, prefix, active, active, moment, active, moment)
-    # Table names from the models, every value bound: nothing from outside reaches the text.
-    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
+
+
+def holds_anywhere_params(*, prefix: str, application: str, permission: str, now=None) -> dict:
+    """The values of `holds_anywhere_sql` (every value bound: nothing from outside is text)."""
+    now = now or timezone.now()
+    return {
+        "application": application,
+        "permission": permission,
+        "prefix": prefix,
+        "active": GrantStatus.ACTIVE.value,  # the same word for memberships
+        "now": connection.ops.adapt_datetimefield_value(now),
+    }
 
 
 def may_hold_api_key(*, user: User) -> bool:

@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from common.sql import per_vendor, prepared_cursor, sql_text
 
 from ..models import (
     AccountApplication,
@@ -249,20 +250,24 @@ _CHECK_FIELDS = (
 )
 
 
-def _check_sql() -> str:
-    tables: dict[str, type[Model]] = {
-        "permission": Permission,
-        "application": Application,
-        "account": CustomerAccount,
-        "company": Company,
-        "membership": Membership,
-        "grant": Grant,
-        "account_application": AccountApplication,
-        "grant_accounts": Grant.accounts.through,
-        "user": User,
-    }
-    quote = connection.ops.quote_name
-    return _CHECK_SQL.format(**{k: quote(m._meta.db_table) for k, m in tables.items()})
+def _build_check_sql() -> str:
+    return sql_text(
+        _CHECK_SQL,
+        {
+            "permission": Permission,
+            "application": Application,
+            "account": CustomerAccount,
+            "company": Company,
+            "membership": Membership,
+            "grant": Grant,
+            "account_application": AccountApplication,
+            "grant_accounts": Grant.accounts.through,
+            "user": User,
+        },
+    )
+
+
+_check_sql = per_vendor(_build_check_sql)
 
 
 def _check_facts(*, user: User, application: str, permission: str, account: str) -> dict:
@@ -274,7 +279,7 @@ def _check_facts(*, user: User, application: str, permission: str, account: str)
         "active": MembershipStatus.ACTIVE.value,  # same word for grants (GrantStatus.ACTIVE)
         "now": connection.ops.adapt_datetimefield_value(timezone.now()),
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # prepared once per connection (common.sql)
         cursor.execute(_check_sql(), params)
         row = cursor.fetchone()
     return {name: bool(value) for name, value in zip(_CHECK_FIELDS, row, strict=True)}

@@ -10,6 +10,7 @@ from common.links import link_lookup as common_link_lookup
 from notifications import emails
 from notifications.services import messages_settle
 
+from ..jobs import request_topic
 from ..models import (
     AccessRequest,
     AuthorizedSender,
@@ -19,7 +20,6 @@ from ..models import (
     RequestStatus,
     SenderStatus,
 )
-from .checks import request_topic
 
 DECIDED = "decided"  # a decision link's own closed state: its request was decided
 
@@ -122,28 +122,3 @@ def link_decide(*, key: str, ip_address: str | None = None) -> tuple[FoundLink[D
             ip_address=ip_address,
         )
     return link_lookup(key=key), decided
-
-
-def requests_expire(*, now=None) -> int:
-    """Pending requests past their expiry become expired; the requester may then ask again."""
-    now = now or timezone.now()
-    expired = 0
-    pending = AccessRequest.objects.filter(status=RequestStatus.PENDING, expires_at__lte=now)
-    for request in pending.select_related("protected_account__account__company"):
-        with transaction.atomic():
-            updated = AccessRequest.objects.filter(
-                pk=request.pk, status=RequestStatus.PENDING
-            ).update(status=RequestStatus.EXPIRED)
-            if updated:
-                DecisionLink.objects.filter(request=request, used_at__isnull=True).update(
-                    expires_at=now
-                )
-                audit_record(
-                    actor=None,
-                    company=request.protected_account.account.company,
-                    kind=AuditKind.ESECURE_REQUEST_EXPIRED,
-                    target=request,
-                )
-                messages_settle(topic=request_topic(request.pk))
-                expired += updated
-    return expired

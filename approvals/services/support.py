@@ -11,8 +11,8 @@ from accounts.models import User
 from accounts.services import AuditKind, audit_record
 from notifications.services import messages_settle
 
+from ..jobs import request_topic
 from ..models import AccessRequest, DecisionLink, RequestStatus
-from .checks import request_topic
 
 
 @transaction.atomic

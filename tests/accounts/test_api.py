@@ -435,3 +435,14 @@ def test_rights_descriptions_follow_the_names_language(client, holder, key):
     [perm_fr] = french["companies"][0]["accounts"][0]["applications"][0]["permissions"]
     assert perm_en["description"].startswith("Shows only the parcels carrying the same tag")
     assert perm_fr["description"].startswith("Ne montre que les colis portant le même tag")
+
+
+def test_api_answers_carry_their_length_and_skip_the_portal_middleware(client, holder, key):
+    """The API goes through a shorter middleware chain (settings.API_SKIPPED_MIDDLEWARE): no
+    session cookie, no language negotiation of the portal; its answers still say their length
+    (clients keep the connection open) and the security headers."""
+    response = _check(client, key, account="820011")
+    assert response.status_code == 200
+    assert response["Content-Length"] == str(len(response.content))
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Cookie" not in response.get("Vary", "") and not response.cookies

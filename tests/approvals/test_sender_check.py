@@ -120,7 +120,7 @@ def test_an_expired_request_lets_the_sender_ask_again(
 ):
     from django.utils import timezone
 
-    from approvals.services.decisions import requests_expire
+    from approvals.jobs import requests_expire
 
     first = sender_check(account_number="950000033", email="jo@client.example")
     AccessRequest.objects.filter(pk=first.request_id).update(expires_at=timezone.now())
@@ -144,3 +144,96 @@ def test_a_new_request_appears_in_each_admins_portal_inbox(
     assert {m.company_name for m in messages} == {protected.account.company.name}
     assert "jo@client.example" in messages[0].body
     assert messages[0].action_url.startswith("/esecure/")
+
+
+def test_the_requester_gets_pending_before_anything_is_sent(
+    protected, mailoutbox, django_capture_on_commit_callbacks
+):
+    from notifications.models import Message, OutboundEmail
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        result = sender_check(account_number="950000033", email="jo@client.example")
+    assert result.decision == "pending"
+    assert AccessRequest.objects.get(pk=result.request_id).notified_at is None
+    assert AuthorizedSender.objects.get(email="jo@client.example").status == SenderStatus.PENDING
+    assert DecisionLink.objects.count() == OutboundEmail.objects.count() == 0
+    assert Message.objects.count() == 0 and mailoutbox == []
+    assert len(callbacks) == 1  # the notification task, queued after the commit
+    with django_capture_on_commit_callbacks(execute=True):
+        callbacks[0]()
+    assert len(mailoutbox) == 3 and DecisionLink.objects.count() == 4
+    assert AccessRequest.objects.get(pk=result.request_id).notified_at is not None
+
+
+def test_notifying_a_request_again_sends_nothing_more(
+    protected, mailoutbox, django_capture_on_commit_callbacks
+):
+    from approvals.jobs import request_notify
+    from notifications.models import Message
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = sender_check(account_number="950000033", email="jo@client.example")
+    assert len(mailoutbox) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert request_notify(request_id=result.request_id) is False
+    assert len(mailoutbox) == 3
+    assert DecisionLink.objects.count() == 4 and Message.objects.count() == 2
+
+
+def test_a_failed_notification_keeps_nothing_and_the_next_run_sends_once(
+    protected, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    from approvals import jobs
+
+    with django_capture_on_commit_callbacks(execute=False):
+        result = sender_check(account_number="950000033", email="jo@client.example")
+
+    def broken(**kwargs):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(jobs.emails, "send_esecure_request_received", broken)
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        jobs.request_notify(request_id=result.request_id)
+    assert DecisionLink.objects.count() == 0 and mailoutbox == []
+    assert AccessRequest.objects.get(pk=result.request_id).notified_at is None
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.request_notify(request_id=result.request_id) is True
+    assert len(mailoutbox) == 3 and DecisionLink.objects.count() == 4
+
+
+def test_a_request_whose_task_was_lost_is_notified_by_the_catch_up(
+    protected, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from approvals.tasks import requests_notify_stale
+
+    with django_capture_on_commit_callbacks(execute=False):  # the task never reaches a worker
+        result = sender_check(account_number="950000033", email="jo@client.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requests_notify_stale() == 0  # too recent: its task may still be on its way
+    AccessRequest.objects.filter(pk=result.request_id).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requests_notify_stale() == 1
+    assert len(mailoutbox) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requests_notify_stale() == 0
+    assert len(mailoutbox) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's commit setting")
+def test_the_usage_commit_does_not_wait_for_the_disk_and_leaves_the_session_as_it_was(protected):
+    """Out of a transaction the check's statement records the usage with an asynchronous
+    commit (its own transaction only): later writes of the connection still wait for the disk."""
+    _setup(protected, active=False)
+    assert sender_check(account_number="950000033", email="jo@client.example").decision == (
+        "allowed"
+    )
+    assert UsageRecord.objects.filter(email="jo@client.example").count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
