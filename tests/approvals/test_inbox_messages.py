@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from approvals.jobs import requests_expire
 from approvals.models import AccessRequest, AuthorizedSender
 from approvals.services import senders_decide
 from approvals.services.checks import sender_check
-from approvals.services.decisions import requests_expire
 from approvals.services.support import requests_expire_now
 from notifications.models import Message
 from tests.factories import UserFactory

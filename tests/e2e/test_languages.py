@@ -5,9 +5,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import AccountApplication, Application
+from approvals.jobs import requests_expire
 from approvals.models import AccessRequest, CustomerAdmin, ProtectedAccount
 from approvals.services.checks import sender_check
-from approvals.services.decisions import requests_expire
 from tests.factories import (
     PASSWORD,
     AdminMembershipFactory,

@@ -101,8 +101,9 @@ def _check(client, staff, mailoutbox, capture, send, *, kind_words: str) -> list
     mailoutbox.clear()
     with capture(execute=False) as callbacks:
         send()
-    for callback in callbacks:
-        callback()
+    with capture(execute=True):  # a task run by a callback (new senders) queues e-mails too
+        for callback in callbacks:
+            callback()
     links_sent = _sent_links(mailoutbox, kind_words)
     for link in links_sent:
         key = _path(link).rstrip("/").rsplit("/", 1)[-1]
@@ -137,7 +138,7 @@ def test_outbox_text_scrolls_with_the_keyboard(client, staff, user):
     email = emails.send_password_changed(user=user, display_name=user.display_name)
     client.force_login(staff)
     page = client.get(reverse("notifications:outbox-detail", args=[email.pk])).content.decode()
-    assert '<pre tabindex="0" aria-labelledby="text-title">' in page
+    assert '<pre tabindex="0" aria-labelledby="text-title" lang=' in page
 
 
 def test_decision_links_are_masked_for_support_and_work_for_the_admin(

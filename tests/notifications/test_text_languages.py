@@ -32,7 +32,7 @@ def test_outbox_shows_a_dutch_email_marked_dutch_on_a_french_page(client, staff)
     assert 'lang="nl">Uw wachtwoord</a>' in listing
     detail = _get(client, reverse("notifications:outbox-detail", args=[email.pk]))
     assert '<h1 lang="nl">Uw wachtwoord</h1>' in detail
-    assert '<pre lang="nl">Beste Jan,</pre>' in detail
+    assert 'aria-labelledby="text-title" lang="nl">Beste Jan,</pre>' in detail
 
 
 def test_language_choices_name_each_language_in_its_own_language(client, admin):
