@@ -143,3 +143,28 @@ def test_a_cursor_in_the_address_changes_no_access_rule(client, protected, sende
     page = client.get(URL + cursor_href).content.decode()
     assert "@client.example" not in page
     assert "t99@other.example" in page and "1 enregistrement trouvé" in page
+
+
+@pytest.mark.parametrize("first_number", ["950000001", "950000099"])
+def test_sort_by_account_follows_the_numbers_whatever_the_accounts_ids(
+    signed_in, protected, anne, first_number
+):
+    """A second account created later, with a number before or after 950000033: the account
+    sort follows the numbers, ascending then descending (whole order reversed)."""
+    account = CustomerAccountFactory(company=protected.account.company, number=first_number)
+    later = ProtectedAccount.objects.create(account=account, is_active=True)
+    CustomerAdmin.objects.create(protected_account=later, user=anne)
+    for p, prefix in ((protected, "mid"), (later, "new")):
+        for i in range(2):
+            AuthorizedSender.objects.create(
+                protected_account=p, email=f"{prefix}{i}@client.example", origin=Origin.MANUAL
+            )
+    page = signed_in.get(URL, {"sort": "account"}).content.decode()
+    shown = re.findall(r"((?:mid|new)\d)@client\.example", page.split("<tbody>", 1)[1])
+    order = list(dict.fromkeys(shown))
+    later_first = first_number < protected.account.number
+    ours, theirs = ["mid0", "mid1"], ["new0", "new1"]
+    assert order == (theirs + ours if later_first else ours + theirs)
+    page = signed_in.get(URL, {"sort": "-account"}).content.decode()
+    shown = re.findall(r"((?:mid|new)\d)@client\.example", page.split("<tbody>", 1)[1])
+    assert list(dict.fromkeys(shown)) == list(reversed(order))
