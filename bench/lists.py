@@ -66,6 +66,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8400, help="the pages' gunicorn")
     parser.add_argument("--csv-port", type=int, default=8401, help="the downloads' gunicorn")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument(
+        "--csv-timeout",
+        type=int,
+        default=600,
+        help="gunicorn --timeout of the downloads' worker (a sync worker is killed after it, "
+        "even while it streams)",
+    )
     parser.add_argument("--only", default="", help="senders,users,audit,csv (default: all)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--reuse", action="store_true", help="keep an existing bench database")
@@ -363,7 +370,7 @@ def data_sizes() -> dict[str, int]:
 # --- Servers --------------------------------------------------------------------------------
 
 
-def start_gunicorn(env: dict[str, str], *, port: int, workers: int, log: Path):
+def start_gunicorn(env: dict[str, str], *, port: int, workers: int, log: Path, timeout: int = 120):
     """gunicorn (sync workers) in the background, on a port of ours; waits for /health/."""
     with socket.socket() as sock:  # refuse a busy port rather than measure someone else's
         try:
@@ -381,7 +388,7 @@ def start_gunicorn(env: dict[str, str], *, port: int, workers: int, log: Path):
             "--workers",
             str(workers),
             "--timeout",
-            "120",
+            str(timeout),
             "--log-level",
             "warning",
         ],
@@ -843,7 +850,9 @@ def main() -> None:
         finally:
             stop(server)
         if "csv" in lists:
-            server = start_gunicorn(env, port=args.csv_port, workers=1, log=log)
+            server = start_gunicorn(
+                env, port=args.csv_port, workers=1, log=log, timeout=args.csv_timeout
+            )
             try:
                 browser = Browser(args.csv_port)
                 browser.sign_in(ADMIN, PASSWORD)
