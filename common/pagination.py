@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models
@@ -38,7 +39,7 @@ class Key:
     """One column of the order: a field path (`"email"`, `"user__username"`) or an expression
     (`Lower("user__username")`), never NULL (wrap nullable ones in `Coalesce`)."""
 
-    expression: str | BaseExpression
+    expression: Any  # str | an expression (BaseExpression, F, Combinable…)
     descending: bool = False
 
 

@@ -8,7 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -64,7 +64,9 @@ class ListSpec:
     action_url: str
 
 
-def list_page(request, scope: EsecureScope, spec: ListSpec, **extra) -> HttpResponse:
+def list_page(
+    request, scope: EsecureScope, spec: ListSpec, **extra
+) -> HttpResponse | StreamingHttpResponse:
     form = spec.form_class(request.GET or None, scope=scope)
     filters = form.cleaned_data if form.is_valid() else {}
     sort = request.GET.get("sort") or spec.default_sort
