@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 
+from .pagination import CURSOR_PARAMS
+
 
 @dataclass(frozen=True)
 class Column:
@@ -20,13 +22,15 @@ class Column:
 
 def sort_headers(request, columns: Iterable[Column], sort: str) -> list[dict]:
     """Per column: label, the link that sorts by it (the other way round when it is the current
-    sort; filters kept, back to page 1) and its `aria-sort` value."""
+    sort; filters kept, back to page 1: no page number nor keyset cursor) and its `aria-sort`
+    value."""
     headers = []
     for column in columns:
         header = {"label": column.label, "url": "", "aria": ""}
         if column.sort:
             query = request.GET.copy()
-            query.pop("page", None)
+            for param in CURSOR_PARAMS:
+                query.pop(param, None)
             if sort == column.sort:
                 header["aria"], query["sort"] = "ascending", f"-{column.sort}"
             elif sort == f"-{column.sort}":

@@ -172,6 +172,11 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["company", "-created_at"], name="accounts_audit_company_time"),
+            # The log filtered by one kind, newest first (keyset pages); the author search
+            # ("contains") has a trigram index, PostgreSQL only: migration 0016.
+            models.Index(
+                fields=["company", "kind", "-created_at"], name="accounts_audit_company_kind"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,7 +36,12 @@ def company_admin_list(*, company: Company) -> QuerySet[Membership]:
 
 
 def audit_event_list(*, company: Company) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.for_company(company).select_related("actor")
+    """Newest first; the order is explicit, the log's pages being read by keyset on it."""
+    return (
+        AuditEvent.objects.for_company(company)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
 
 
 def user_ids_for_login(*, login: str) -> list[int]:

@@ -8,8 +8,8 @@ providers have their own pages.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -36,11 +36,12 @@ from ..permissions import SCOPE_DIMENSIONS, Scope, grants_with_scopes
 STANDARD_KINDS = (MembershipKind.EMPLOYEE, MembershipKind.TECHNICAL)
 
 # ?sort= values of the users list and the columns they order by (ties broken by username).
+# Never NULL (no creator: ""), the pages being read by keyset on these values.
 USER_SORTS = {
     "username": (Lower("user__username"),),
     "name": (Lower("user__last_name"), Lower("user__first_name")),
     "email": (Lower("user__email"),),
-    "created_by": (Lower("created_by__username"),),
+    "created_by": (Coalesce(Lower("created_by__username"), Value("")),),
 }
 
 

@@ -6,16 +6,17 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import PasswordResetConfirmView
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from common.csv import csv_datetime, csv_response
+from common.csv import csv_datetime, csv_streaming_response
+from common.pagination import CURSOR_PARAMS, keyset_chunks, keyset_page
 
 from .. import selectors, services
 from ..forms import AuditFilterForm, PasswordForgotForm
+from ..models import AuditKind
 from ..permissions import admin_required
 from ..services import limits
 
@@ -87,10 +88,12 @@ def audit_list(request):
     form = AuditFilterForm(request.GET)
     events = form.filter(selectors.audit_event_list(company=request.company))
     query = request.GET.copy()
-    query.pop("page", None)
+    for param in CURSOR_PARAMS:
+        query.pop(param, None)
+    # Labels translated once (get_kind_display translates every choice on each call).
+    kinds = {kind: str(label) for kind, label in AuditKind.choices}
     if request.GET.get("format") == "csv":
-        query.pop("format", None)
-        return csv_response(
+        return csv_streaming_response(
             filename=f"audit-{request.company.pk}.csv",
             header=[
                 _("Date"),
@@ -105,16 +108,18 @@ def audit_list(request):
                 [
                     csv_datetime(e.created_at),
                     e.actor_repr,
-                    e.get_kind_display(),
+                    kinds.get(e.kind, e.kind),
                     e.target_repr,
                     json.dumps(e.before, ensure_ascii=False) if e.before else "",
                     json.dumps(e.after, ensure_ascii=False) if e.after else "",
                     e.ip_address or "",
                 ]
-                for e in events.iterator(chunk_size=2000)
+                for e in keyset_chunks(events, size=2000)
             ),
         )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = keyset_page(request, events, per_page=50)
+    for event in page:
+        event.kind_label = kinds.get(event.kind, event.kind)
     return render(
         request,
         "accounts/audit_list.html",

@@ -5,7 +5,6 @@ deactivate, reactivate. Every person is looked up through a membership of the se
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.elision import elide
+from common.pagination import CURSOR_PARAMS, keyset_page
 from common.views import Column, service_errors, service_messages, sort_headers
 
 from ..forms.users import TechnicalUserForm, UserCreateForm, UserEditForm, UserListFilterForm
@@ -58,13 +58,14 @@ def user_list(request):
     memberships = selectors.standard_membership_list(
         company=request.company, query=query, sort=sort, deactivated=deactivated
     )
-    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, memberships, per_page=PAGE_SIZE)
     for membership in page.object_list:
         membership.is_deactivated = (
             membership.status == MembershipStatus.DEACTIVATED or not membership.user.is_active
         )
     query_string = request.GET.copy()
-    query_string.pop("page", None)
+    for param in CURSOR_PARAMS:
+        query_string.pop(param, None)
     return render(
         request,
         "accounts/users/list.html",

@@ -1,7 +1,12 @@
 """The audit log reads as events: one list of kinds, shown by their labels, filtered by a list."""
 
+import html
+import re
+from datetime import datetime, timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.forms.auth import AUDIT_FAMILIES
 from accounts.models import AuditEvent, AuditKind
@@ -78,7 +83,8 @@ def test_audit_log_unknown_kind_filter_shows_nothing_rather_than_everything(clie
 def test_audit_log_csv_names_the_event_by_its_label(client, admin, company):
     audit_record(actor=admin, company=company, kind=AuditKind.RIGHTS_CHANGED)
     client.force_login(admin)
-    body = client.get(reverse("accounts:audit-list"), {"format": "csv"}).content.decode()
+    response = client.get(reverse("accounts:audit-list"), {"format": "csv"})
+    body = b"".join(response.streaming_content).decode()
     assert "Droits modifiés" in body and "rights.changed" not in body
 
 
@@ -87,3 +93,64 @@ def test_dashboard_recent_activity_names_events_by_their_label(client, admin, co
     client.force_login(admin)
     page = client.get(reverse("portal:home")).content.decode()
     assert "Demande eSecure approuvée" in page and "esecure.request_approved" not in page
+
+
+# --- Pages (keyset) and dates -------------------------------------------------------------------
+
+
+def _events(company, count, start):
+    """`count` events, one a minute from `start` on: the newest is the last one."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            company=company,
+            kind=AuditKind.USER_SIGNED_IN,
+            actor_repr="x",
+            target_repr=f"event{i:03d}",
+            created_at=start + timedelta(minutes=i),
+        )
+        for i in range(count)
+    )
+
+
+def _targets(page: str) -> list[str]:
+    return re.findall(r"<td>(event\d{3})</td>", _rows(page))
+
+
+def test_audit_log_pages_newest_first_next_previous_and_last(client, admin, company):
+    _events(company, 120, timezone.now() - timedelta(days=1))
+    client.force_login(admin)
+    url = reverse("accounts:audit-list")
+    page = client.get(url).content.decode()
+    assert _targets(page) == [f"event{i:03d}" for i in range(119, 69, -1)]
+    assert "120 résultats" in page
+    second = client.get(url + html.unescape(re.search(r'rel="next" href="([^"]+)"', page)[1]))
+    assert _targets(second.content.decode()) == [f"event{i:03d}" for i in range(69, 19, -1)]
+    last_href = html.unescape(re.search(r'href="([^"]+)">Dernière<', page)[1])
+    last = client.get(url + last_href).content.decode()
+    assert _targets(last) == [f"event{i:03d}" for i in range(49, -1, -1)]
+    back = client.get(url + html.unescape(re.search(r'rel="prev" href="([^"]+)"', last)[1]))
+    assert _targets(back.content.decode()) == [f"event{i:03d}" for i in range(99, 49, -1)]
+
+
+def test_audit_log_dates_are_days_of_the_portal_time_zone(client, admin, company):
+    """23:30 in Brussels on 10 March is 22:30 UTC: it belongs to the 10th, not the 11th."""
+    late = timezone.make_aware(datetime(2026, 3, 10, 23, 30))
+    AuditEvent.objects.create(company=company, kind=AuditKind.USER_CREATED, created_at=late)
+    client.force_login(admin)
+    url = reverse("accounts:audit-list")
+
+    def shown(**dates) -> bool:
+        return "Utilisateur créé" in _rows(client.get(url, dates).content.decode())
+
+    assert shown(date_from="2026-03-10", date_to="2026-03-10")
+    assert not shown(date_from="2026-03-11")
+    assert not shown(date_to="2026-03-09")
+
+
+def test_audit_log_csv_streams_every_matching_event(client, admin, company):
+    _events(company, 30, timezone.now() - timedelta(hours=1))
+    client.force_login(admin)
+    response = client.get(reverse("accounts:audit-list"), {"format": "csv"})
+    assert response.streaming
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 31 and lines[1].split(";")[3] == "event029"

@@ -1,6 +1,9 @@
 """Standard users ("Mes utilisateurs"): list, create, technical users, edit, deactivate,
 reactivate. Every view: anonymous, other company (404), missing right (403), allowed."""
 
+import html
+import re
+
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.core import mail
@@ -201,9 +204,45 @@ def test_list_paginates_by_25(client, admin, company):
     for _ in range(30):
         _member(company)
     client.force_login(admin)
-    response = client.get(reverse("accounts:user-list"))
-    assert len(response.context["page_obj"].object_list) == 25
-    assert "Page 1 sur 2" in response.content.decode()
+    url = reverse("accounts:user-list")
+    response = client.get(url)
+    first = response.context["page_obj"]
+    total = first.count.value
+    assert len(first.object_list) == 25 and total > 30
+    page = response.content.decode()
+    assert f"{total} résultats" in page and 'rel="prev"' not in page
+    # "Suivante" leads to the rest, "Précédente" back to the first 25; no one twice.
+    next_href = html.unescape(re.search(r'rel="next" href="\?([^"]+)"', page).group(1))
+    response = client.get(f"{url}?{next_href}")
+    second = response.context["page_obj"]
+    assert len(second.object_list) == total - 25 and not second.has_next
+    seen = [m.pk for m in first] + [m.pk for m in second]
+    assert len(set(seen)) == total
+    page = response.content.decode()
+    prev_href = html.unescape(re.search(r'rel="prev" href="\?([^"]+)"', page).group(1))
+    back = client.get(f"{url}?{prev_href}").context["page_obj"]
+    assert [m.pk for m in back] == [m.pk for m in first]
+
+
+def test_list_next_page_keeps_search_and_sort_and_sort_links_start_over(client, admin, company):
+    for i in range(30):
+        _member(company, user__username=f"cherche{i:02d}")
+    client.force_login(admin)
+    url = reverse("accounts:user-list")
+    page = client.get(url, {"q": "cherche", "sort": "-username"}).content.decode()
+    next_href = html.unescape(re.search(r'rel="next" href="\?([^"]+)"', page).group(1))
+    assert "q=cherche" in next_href and "sort=-username" in next_href
+    rows = client.get(f"{url}?{next_href}").context["page_obj"].object_list
+    assert [m.user.username for m in rows] == [
+        "cherche04",
+        "cherche03",
+        "cherche02",
+        "cherche01",
+        "cherche00",
+    ]
+    # The sort headers of a later page go back to the first page of the other order.
+    page = client.get(f"{url}?{next_href}").content.decode()
+    assert "after=" not in "".join(re.findall(r'<th scope="col"[^>]*><a href="([^"]+)"', page))
 
 
 def test_list_marks_people_who_administer_another_company(client, admin, company, other_company):

@@ -127,7 +127,7 @@ def test_audit_log_filters_and_exports_as_csv(client, admin, company):
     assert "Droits modifiés" in rows and "Utilisateur créé" not in rows
     export = client.get(reverse("accounts:audit-list"), {"kind": "user", "format": "csv"})
     assert export["Content-Type"].startswith("text/csv")
-    body = export.content.decode("utf-8")
+    body = b"".join(export.streaming_content).decode("utf-8")
     assert "Utilisateur créé" in body and "Droits modifiés" not in body
 
 

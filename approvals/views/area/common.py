@@ -1,5 +1,5 @@
-"""What the four eSecure tabs share: the access gate, list pages (filters, sort, 25 a page,
-CSV of the filtered list) and the handling of posted selections."""
+"""What the four eSecure tabs share: the access gate, list pages (filters, sort, 25 a page read
+by keyset, CSV of the filtered list streamed) and the handling of posted selections."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -7,16 +7,16 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import company_required
-from common.csv import csv_datetime, csv_response
+from common.csv import csv_datetime, csv_streaming_response
+from common.pagination import CURSOR_PARAMS, keyset_chunks, keyset_page
 from common.views import Column, service_errors, sort_headers
 
 from ... import selectors
@@ -64,21 +64,25 @@ class ListSpec:
     action_url: str
 
 
-def list_page(request, scope: EsecureScope, spec: ListSpec, **extra) -> HttpResponse:
+def list_page(
+    request, scope: EsecureScope, spec: ListSpec, **extra
+) -> HttpResponse | StreamingHttpResponse:
     form = spec.form_class(request.GET or None, scope=scope)
     filters = form.cleaned_data if form.is_valid() else {}
     sort = request.GET.get("sort") or spec.default_sort
     rows = spec.select(scope=scope, filters=filters, sort=sort)
-    query = request.GET.copy()
-    query.pop("page", None)
     if request.GET.get("format") == "csv":
-        return csv_response(
+        return csv_streaming_response(
             filename=spec.csv_name,
             header=[str(label) for label in spec.csv_header],
-            rows=(spec.csv_row(obj) for obj in rows.iterator(chunk_size=2000)),
+            rows=(spec.csv_row(obj) for obj in keyset_chunks(rows, size=2000)),
         )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, rows, per_page=PAGE_SIZE)
+    query = request.GET.copy()  # the page's own address: actions come back to it
+    query.pop("format", None)
     csv_query = query.copy()
+    for param in CURSOR_PARAMS:
+        csv_query.pop(param, None)
     csv_query["format"] = "csv"
     return render(
         request,

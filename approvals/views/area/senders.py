@@ -10,6 +10,7 @@ from accounts.services import client_ip
 from common.views import Column
 
 from ... import forms, selectors, services
+from ...models import Origin, SenderStatus
 from ...selectors import EsecureScope
 from .common import (
     ACCOUNT,
@@ -39,13 +40,18 @@ SENDER_COLUMNS = [
 SENDER_CSV = [EMAIL, gettext_lazy("Nom"), ACCOUNT, ORIGIN, STATUS, ASSIGNED_BY, MODIFIED]
 
 
+# get_FOO_display translates every choice on each call: once per row is enough.
+_ORIGINS = dict(Origin.choices)
+_STATUSES = dict(SenderStatus.choices)
+
+
 def _sender_csv_row(s) -> list:
     return [
         s.email,
         s.name,
         s.protected_account.account.number,
-        s.get_origin_display(),
-        s.get_status_display(),
+        str(_ORIGINS.get(s.origin, s.origin)),
+        str(_STATUSES.get(s.status, s.status)),
         who(s.assigned_by),
         when(s.modified_at),
     ]
