@@ -216,9 +216,19 @@ def _sign_in(page: Page, url: str, login: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_every_page_passes_axe(page: Page, live_server, language):
+def test_every_page_passes_axe(page: Page, live_server, language, screenshot):
     call_command("seed_demo")
     tour = _tour()
+    person = User.objects.get(username="user.lambert")
+    shots = {
+        reverse("accounts:user-rights", args=[person.pk]): "rights-overview",
+        reverse("notifications:inbox"): "inbox",
+        "/no-such-page/": "not-found",
+        reverse(
+            "notifications:outbox-detail",
+            args=[OutboundEmail.objects.get(kind="accessibility-tour").pk],
+        ): "outbox-email",
+    }
     seen: set[str] = set()
     for persona, paths in tour.items():
         page.context.clear_cookies()
@@ -233,6 +243,8 @@ def test_every_page_passes_axe(page: Page, live_server, language):
             expected = 404 if "not-a-key" in path or path == "/no-such-page/" else 200
             assert response and response.status == expected, (persona, path, response.status)
             expect(page.locator("html")).to_have_attribute("lang", language)
+            if path in shots:
+                screenshot(f"tour-{shots[path]}-{language}")
             match = resolve(path.split("?")[0]) if path != "/no-such-page/" else None
             if match and match.view_name:
                 seen.add(match.view_name)
@@ -240,7 +252,7 @@ def test_every_page_passes_axe(page: Page, live_server, language):
     assert not forgotten, f"pages the accessibility tour does not open: {sorted(forgotten)}"
 
 
-def test_focus_lands_on_the_error_summary_of_a_failed_form(page: Page, live_server):
+def test_focus_lands_on_the_error_summary_of_a_failed_form(page: Page, live_server, screenshot):
     call_command("seed_demo")
     _sign_in(page, live_server.url, "admin.lambert")
     page.goto(live_server.url + reverse("accounts:user-create"))
@@ -249,6 +261,7 @@ def test_focus_lands_on_the_error_summary_of_a_failed_form(page: Page, live_serv
 
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
+    screenshot("error-summary-focused")
     expect(summary.get_by_role("heading")).to_have_text(
         "Le formulaire n'a pas été enregistré : corrigez ce qui suit."
     )
