@@ -5,6 +5,7 @@
  *  - form[data-confirm]: asks the attribute's question before sending; cancel keeps the page.
  *  - htmx (forms with data-hx-post answer a part of the page): no eval, then the keyboard keeps
  *    its place when the part it was in is swapped.
+ *  - [data-error-summary]: the error summary of a form sent back with errors takes focus.
  */
 (function () {
   "use strict";
@@ -66,7 +67,8 @@
     focusRow = row ? row.id : null;
   });
   document.addEventListener("htmx:afterSettle", function (event) {
-    var marked = event.target instanceof Element ? event.target.querySelector("[data-focus]") : null;
+    var marked = event.target instanceof Element
+      ? event.target.querySelector("[data-focus], [data-error-summary]") : null;
     if (marked) {
       marked.focus();
       marked.scrollIntoView({ block: "nearest" });
@@ -77,6 +79,11 @@
     }
     focusRow = null;
   });
+
+  // A form the server sent back with errors: focus starts on its error summary
+  // (templates/components/error_summary.html), which links to each field in error.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
 
   // Mark that scripts run, for styles that only make sense with JavaScript.
   document.documentElement.classList.add("js");

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.axe import TOTALS, AxeWatch
+
 CHROMIUM = Path("/usr/bin/chromium")
 E2E_DIR = Path(__file__).resolve().parent
 SCREENSHOTS = E2E_DIR / "screenshots"
@@ -76,3 +78,34 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def axe_watch(request):
+    """axe-core on every page state a browser test sees (tests/e2e/axe.py); the test fails on any
+    WCAG 2.2 A/AA violation of our pages (pytest_runtest_call below)."""
+    if "page" not in request.fixturenames:
+        yield None
+        return
+    watch = AxeWatch(request.getfixturevalue("page")).start()
+    request.node.axe_watch = watch
+    yield watch
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    outcome = yield
+    watch = getattr(item, "axe_watch", None)
+    if watch is not None:
+        watch.check()  # the last state the test left the page in
+        item.user_properties.append(("axe", f"{watch.runs} runs, {watch.seconds:.1f} s"))
+        if watch.violations:
+            pytest.fail(watch.report(), pytrace=False)
+    return outcome
+
+
+def pytest_terminal_summary(terminalreporter):
+    if TOTALS["runs"]:
+        terminalreporter.write_line(
+            f"axe-core: {TOTALS['runs']} page states checked in {TOTALS['seconds']:.1f} s"
+        )

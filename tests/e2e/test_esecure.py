@@ -126,7 +126,11 @@ def test_admin_approves_from_the_emailed_link_and_adds_a_domain(
     page.get_by_role("link", name="Ajouter").click()
     page.get_by_label("Nom de domaine").fill("gmail.com")
     page.get_by_role("button", name="Ajouter").click()
-    expect(page.get_by_text("messagerie publique")).to_be_visible()
+    # Said under the field, and in the error summary that takes focus, with a link to the field.
+    expect(page.locator("#id_domain_error")).to_contain_text("messagerie publique")
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name=re.compile("messagerie publique"))).to_be_visible()
     confirm = page.get_by_label(re.compile("Je confirme autoriser tout le domaine gmail.com"))
     expect(confirm).to_be_visible()
     screenshot("esecure-domain-free-mail")
@@ -143,7 +147,10 @@ def test_admin_approves_from_the_emailed_link_and_adds_a_domain(
     page.get_by_label("Date de début").fill("2030-05-01")
     page.get_by_label("Date de fin").fill("2030-04-01")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("La date de fin doit être égale ou postérieure")).to_be_visible()
+    expect(page.locator("#id_ends_on_error")).to_contain_text(
+        "La date de fin doit être égale ou postérieure"
+    )
+    expect(page.locator("[data-error-summary]")).to_be_focused()
     screenshot("esecure-account-edit-error")
     page.get_by_label("Date de fin").fill("2030-12-31")
     page.get_by_label(re.compile("Consentement")).check()

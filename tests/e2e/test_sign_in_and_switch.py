@@ -63,8 +63,11 @@ def test_demo_admin_signs_in_and_switches_company(page: Page, live_server, scree
 def test_sign_in_wrong_password_shows_error(page: Page, live_server, user, screenshot):
     _sign_in(page, live_server.url, login=user.username, password="not-the-password")
 
-    expect(page.get_by_role("alert")).to_be_visible()
-    expect(page.get_by_role("alert")).not_to_be_empty()
+    # Focus starts on the error summary at the top of the form, not at the top of the page.
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("corrigez ce qui suit")
+    expect(summary.get_by_role("listitem")).not_to_be_empty()
     expect(page).to_have_url(re.compile(re.escape(LOGIN_PATH) + r"$"))
     expect(page.get_by_label("Nom d'utilisateur ou e-mail")).to_have_value(user.username)
     expect(page.get_by_role("heading", level=1)).to_have_text("Se connecter")
