@@ -63,9 +63,8 @@ def _tour() -> dict[str | None, list[str]]:
     protected = ProtectedAccount.objects.get(account__number="950000033")
     message = message_create(
         user=User.objects.get(username="admin.lambert"),
-        kind="accessibility-tour",
-        subject="Bienvenue",
-        body="Un message pour la visite.",
+        kind="esecure.request",
+        params={"email": "jo@client.example", "account": "950000033"},
     )
     email = OutboundEmail.objects.create(
         recipient="pieter.claes@lambert.example",
