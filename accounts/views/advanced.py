@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,6 +19,7 @@ from common.links import ClosedLinkWords, render_closed_link
 from common.views import service_messages
 
 from ..forms.advanced import (
+    AdvancedDetailsForm,
     AdvancedUserForm,
     InvitationAcceptForm,
     PersonDetailsForm,
@@ -26,7 +27,7 @@ from ..forms.advanced import (
     UserKeySearchForm,
 )
 from ..models import Membership
-from ..permissions import Ceiling, admin_required
+from ..permissions import Ceiling, admin_required, company_required
 from ..selectors import advanced as selectors
 from ..services import advanced as services
 from ..services.audit import client_ip
@@ -107,7 +108,7 @@ def advanced_export(request):
                 user.address,
                 user.postcode,
                 user.city,
-                user.tag,
+                row["membership"].tag,
                 user.user_key,
                 labels[row["status"]],
                 *[
@@ -282,6 +283,40 @@ def advanced_rights(request, pk: int):
             ),
             "rights_errors": rights_errors,
         },
+    )
+
+
+@company_required
+def advanced_details(request, pk: int):
+    """Details and the company's tag. The person is looked up in the selected company first
+    (404 to everyone else), then the right to manage them is checked (403)."""
+    membership = _membership_or_404(request, pk)
+    if not request.membership.is_admin:
+        raise PermissionDenied
+    person = membership.user
+    initial = {name: getattr(person, name) for name in PersonDetailsForm.base_fields}
+    form = AdvancedDetailsForm(request.POST or None, initial={**initial, "tag": membership.tag})
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.advanced_details_update(
+                membership=membership,
+                actor=request.user,
+                details=form.details(),
+                tag=form.cleaned_data["tag"],
+                ip_address=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if changed:
+                messages.success(request, _("Coordonnées enregistrées."))
+            else:
+                messages.info(request, _("Aucun changement."))
+            return redirect("accounts:advanced-rights", pk=pk)
+    return render(
+        request,
+        "accounts/advanced/details.html",
+        {"membership": membership, "person": person, "form": form},
     )
 
 
