@@ -623,3 +623,31 @@ def test_each_right_says_why_it_is_held_who_when_and_from_which_copy(
         "created_at"
     )
     assert event.after["copied_from"] == "modele" and event.actor == admin
+
+
+def test_copy_is_offered_only_where_the_copy_could_be_saved(client, world, parcels, admin, user):
+    """The admin holds « prices » of Parcels International without the « general » right
+    every profile requires: « Copy all my rights » would end in a preview that cannot be
+    saved, so it is not offered for that application (it still is for e-Masspost), and it is
+    offered again once the admin's set fits a profile."""
+    every_type = Scope.of(
+        accounts=[world["a1"].pk],
+        service_types=ServiceType.objects.filter(application=parcels["app"]).values_list(
+            "pk", flat=True
+        ),
+    )
+    # Data from before the profile rule (a save refuses such a set today).
+    Grant.objects.filter(membership=world["admin"], permission=parcels["perms"]["general"]).delete()
+    client.force_login(admin)
+    preview = client.get(_copy_url(user, "parcels-international")).content.decode()
+    assert "Cette copie ne peut pas être enregistrée" in preview
+    page = client.get(reverse("accounts:user-rights", args=[user.pk])).content.decode()
+    assert _copy_url(user, "parcels-international") not in page
+    assert _copy_url(user) in page
+    _give(
+        world["admin"],
+        parcels["app"],
+        {parcels["perms"]["general"]: every_type, parcels["perms"]["prices"]: every_type},
+    )
+    page = client.get(reverse("accounts:user-rights", args=[user.pk])).content.decode()
+    assert _copy_url(user, "parcels-international") in page
