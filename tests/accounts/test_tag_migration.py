@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("accounts", "0018_audit_kinds_email_change")]
 AFTER = [("accounts", "0020_membership_tag_copied_from_person")]
