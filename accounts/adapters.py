@@ -6,6 +6,7 @@ from . import services
 from .selectors.users import user_is_technical
 from .services import limits
 
+INACTIVE_USER_SESSION_KEY = "sesame_inactive_user_id"
 _WRONG_CREDENTIALS = _("Nom d'utilisateur, e-mail ou mot de passe incorrect.")
 
 
@@ -47,6 +48,12 @@ class AccountAdapter(DefaultAccountAdapter):
             self.authentication_failed(request, **credentials)
             return None
         return user
+
+    def respond_user_inactive(self, request, user):
+        """Right password, deactivated person: the inactive page may name whom to ask (their
+        companies' administrators), for this person only, once."""
+        request.session[INACTIVE_USER_SESSION_KEY] = user.pk
+        return super().respond_user_inactive(request, user)
 
     def post_login(self, request, user, **kwargs):
         services.sign_in_record(user=user, ip_address=services.client_ip(request))

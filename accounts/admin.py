@@ -70,6 +70,7 @@ class MembershipInline(admin.TabularInline):
         "can_manage_admins",
         "can_recover_password",
         "has_ftp_access",
+        "tag",
     )
     autocomplete_fields = ("company",)
 
@@ -116,7 +117,7 @@ class UserAdmin(ImportExportModelAdmin, DjangoUserAdmin):
             },
         ),
         (_("Adresse"), {"fields": ("address", "postcode", "city", "country")}),
-        (_("Clés"), {"fields": ("user_key", "tag")}),
+        (_("Clés"), {"fields": ("user_key",)}),
         (_("Statut"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined", "created_by")}),
     )

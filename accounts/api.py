@@ -27,7 +27,6 @@ router = Router()
 class UserOut(Schema):
     username: str
     user_key: str = Field(description="The person's public user key (32 hexadecimal characters).")
-    tag: str = Field(description="The person's tag (empty when none); see tracking `user-tag`.")
 
 
 class BillingAddressOut(Schema):
@@ -55,7 +54,7 @@ class VisibilityOut(Schema):
         description=(
             "Which parcels a Colissimo tracking right shows: `user-key` (parcels bearing the "
             "holder's user key or franked by them), `user-tag` (parcels bearing the holder's "
-            "tag) or `consolidated` (every parcel of the account)."
+            "tag in the company) or `consolidated` (every parcel of the account)."
         )
     )
     customer_service: bool = Field(description="Whether it also opens the customer service.")
@@ -99,6 +98,12 @@ class CompanyOut(Schema):
     name: str
     kind: str = Field(
         description="How the holder belongs to it: employee, technical, advanced or provider."
+    )
+    tag: str = Field(
+        description=(
+            "The holder's tag in this company (empty when none); see tracking `user-tag`. "
+            "Each company tags the person its own way."
+        )
     )
     accounts: list[AccountOut] = Field(
         description="Customer accounts on which the holder has at least one right."
@@ -182,6 +187,7 @@ def _company_out(entry: CompanyRights) -> dict:
     return {
         "name": entry.company.name,
         "kind": entry.membership.kind,
+        "tag": entry.membership.tag,
         "accounts": [
             {
                 "number": a.account.number,
@@ -214,7 +220,7 @@ def rights(request: HttpRequest):
     applications and permissions they hold there and the scopes each is limited to."""
     user: User = request.auth  # type: ignore[attr-defined]
     return {
-        "user": {"username": user.username, "user_key": user.user_key, "tag": user.tag},
+        "user": {"username": user.username, "user_key": user.user_key},
         "companies": [_company_out(entry) for entry in rights_for_user(user=user)],
     }
 

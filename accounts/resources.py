@@ -67,7 +67,6 @@ class UserResource(resources.ModelResource):
             "postcode",
             "city",
             "country",
-            "tag",
             "is_active",
         )
         import_id_fields = ("username",)

@@ -92,6 +92,22 @@ class AdvancedUserForm(PersonDetailsForm):
         return data
 
 
+class AdvancedDetailsForm(PersonDetailsForm):
+    """An administrator edits an advanced user's details and the company's tag for them."""
+
+    tag = _text(_("Tag utilisateur"), required=False, max_length=50)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].help_text = _(
+            "Facultatif. Propre à votre société : les autres sociétés de cette personne ont le "
+            "leur. Le même tag porté par un colis permet de limiter le suivi à ces colis."
+        )
+
+    def details(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in PersonDetailsForm.base_fields}
+
+
 class RightsForm(forms.Form):
     """The ticked boxes of the rights matrix, posted as "<permission id>:<account id>"."""
 

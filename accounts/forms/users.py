@@ -244,6 +244,19 @@ SCOPE_GREYED = {
     "products": _("Vous ne détenez aucun droit %(application)s pour ce produit."),
     "service_types": _("Vous ne détenez aucun droit %(application)s pour ce type de bordereau."),
 }
+# Said once above the greyed items of a section, instead of under each of them.
+SCOPE_GREYED_GROUP = {
+    "accounts": _("Vous ne détenez aucun droit %(application)s sur ces comptes :"),
+    "billing_addresses": _("Vous ne détenez aucun droit %(application)s sur ces adresses :"),
+    "products": _("Vous ne détenez aucun droit %(application)s pour ces produits :"),
+    "service_types": _(
+        "Vous ne détenez aucun droit %(application)s pour ces types de bordereaux :"
+    ),
+}
+PERMISSIONS_GREYED_GROUP = _(
+    "Vous ne détenez aucun de ces droits %(application)s : vous ne pouvez pas les donner. "
+    "Ceux que l'utilisateur détient déjà, cochés, lui restent."
+)
 UNKNOWN_CHOICE = _("Choix inconnu ou hors de votre société : %(value)s.")
 
 
@@ -405,10 +418,29 @@ class RightsForm(forms.Form):
                         ),
                     }
                 )
+            application = self.choices.application.label
             sections.append(
-                {"name": dim, "legend": SCOPE_LEGENDS[dim], "items": items, "field": self[dim]}
+                {
+                    "name": dim,
+                    "legend": SCOPE_LEGENDS[dim],
+                    "items": items,
+                    "open_items": [i for i in items if not i["disabled"]],
+                    "greyed_items": [i for i in items if i["disabled"]],
+                    "greyed_reason": SCOPE_GREYED_GROUP[dim] % {"application": application},
+                    "field": self[dim],
+                }
             )
         return sections
+
+    def permission_groups(self) -> dict:
+        """The rights the actor may give, then those they hold nowhere, with one reason."""
+        rows = self.permission_rows()
+        return {
+            "open": [row for row in rows if not row["disabled"]],
+            "greyed": [row for row in rows if row["disabled"]],
+            "greyed_reason": PERMISSIONS_GREYED_GROUP
+            % {"application": self.choices.application.label},
+        }
 
     @staticmethod
     def _item_label(dim: str, item) -> str:

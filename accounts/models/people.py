@@ -30,7 +30,6 @@ class User(AbstractUser):
     user_key = models.CharField(
         _("clé utilisateur"), max_length=32, unique=True, default=new_user_key, editable=False
     )
-    tag = models.CharField(_("tag utilisateur"), max_length=50, blank=True)
     created_by = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -121,6 +120,8 @@ class Membership(models.Model):
     )
     has_ftp_access = models.BooleanField(_("accès FTP"), default=False)
     remark = models.CharField(_("remarque"), max_length=255, blank=True)
+    # Per link, not per person: each company tags its parcels for the person its own way.
+    tag = models.CharField(_("tag utilisateur"), max_length=50, blank=True)
     created_by = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,

@@ -61,6 +61,7 @@ from .rights import (
 )
 from .users import (
     RightsChoices,
+    admin_contacts_for,
     copy_source_list,
     email_taken,
     enabled_application_get,
@@ -78,6 +79,7 @@ from .users import (
 )
 
 __all__ = [
+    "admin_contacts_for",
     "EmailChangeState",
     "email_change_lookup",
     "email_change_state",

@@ -236,7 +236,7 @@ def advanced_user_list(*, company, query: str = "") -> QuerySet[Membership]:
             | Q(user__email__icontains=query)
             | Q(user__username__icontains=query)
             | Q(user__function__icontains=query)
-            | Q(user__tag__icontains=query)
+            | Q(tag__icontains=query)
             | Q(user__user_key=query.lower())
         )
     return _with_invitations(memberships).order_by("user__last_name", "user__first_name", "pk")

@@ -330,3 +330,42 @@ def handed_on_right_list(*, membership: Membership) -> list[HandedOnRight]:
             )
         )
     return result
+
+
+# --- Whom a deactivated person may ask ----------------------------------------------------
+
+ADMIN_CONTACTS_PER_COMPANY = 5
+
+
+@dataclass
+class CompanyContacts:
+    company: Company
+    admins: list[User]
+
+
+def admin_contacts_for(*, user_id: int) -> list[CompanyContacts]:
+    """The active administrators of each active company the person belongs (or belonged) to:
+    whom to ask to be reactivated. Providers' principals are not their company: left out."""
+    memberships = (
+        Membership.objects.filter(user_id=user_id, company__is_active=True)
+        .exclude(kind=MembershipKind.PROVIDER)
+        .exclude(status=MembershipStatus.REFUSED)
+        .select_related("company")
+        .order_by("company__name")
+    )
+    companies = [m.company for m in memberships]
+    admins = (
+        Membership.objects.active()
+        .admins()
+        .filter(company__in=companies)
+        .exclude(user_id=user_id)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    per_company: dict[int, list[User]] = {}
+    for link in admins:
+        per_company.setdefault(link.company_id, []).append(link.user)
+    return [
+        CompanyContacts(company, per_company.get(company.pk, [])[:ADMIN_CONTACTS_PER_COMPANY])
+        for company in companies
+    ]

@@ -192,7 +192,6 @@ def advanced_user_invite(
     user = User(
         email=email,
         language=details.get("language") or settings.LANGUAGE_CODE,
-        tag=details.get("tag", "").strip(),
         is_active=False,
         created_by=actor,
         **{name: details.get(name, "").strip() for name in DETAIL_FIELDS},
@@ -206,6 +205,7 @@ def advanced_user_invite(
         kind=MembershipKind.ADVANCED,
         status=MembershipStatus.INVITED,
         created_by=actor,
+        tag=details.get("tag", "").strip(),
     )
     _rights_write(
         membership=membership,
@@ -221,7 +221,7 @@ def advanced_user_invite(
         target=membership,
         after={
             "email": email,
-            "tag": user.tag,
+            "tag": membership.tag,
             "user_key": user.user_key,
             "expires_at": invitation.expires_at.isoformat(),
             "rights": _rights_summary(membership),
@@ -439,3 +439,49 @@ def advanced_user_unlink(
         after={"status": membership.status, "revoked_grants": revoked},
         ip_address=ip_address,
     )
+
+
+@transaction.atomic
+def advanced_details_update(
+    *,
+    membership: Membership,
+    actor: User,
+    details: Mapping[str, str],
+    tag: str,
+    ip_address: str | None = None,
+) -> bool:
+    """An administrator corrects an advanced user's details (Colissimo guide §8) and sets the
+    company's own tag for them, on the link: another company's tag never changes. The e-mail
+    address is not among them: only its owner changes it, through a confirmed link."""
+    if membership.kind != MembershipKind.ADVANCED or membership.status not in (
+        MembershipStatus.ACTIVE,
+        MembershipStatus.INVITED,
+    ):
+        raise ValidationError(_("Cette personne n'est plus liée à votre société."))
+    user = membership.user
+    before: dict[str, str] = {}
+    after: dict[str, str] = {}
+    for name in DETAIL_FIELDS:
+        value = details.get(name, "").strip()
+        if getattr(user, name) != value:
+            before[name], after[name] = getattr(user, name), value
+            setattr(user, name, value)
+    if after:
+        user.save(update_fields=list(after))
+    tag = tag.strip()
+    if membership.tag != tag:
+        before["tag"], after["tag"] = membership.tag, tag
+        membership.tag = tag
+        membership.save(update_fields=["tag", "updated_at"])
+    if not after:
+        return False
+    audit_record(
+        actor=actor,
+        company=membership.company,
+        kind=AuditKind.USER_CHANGED,
+        target=membership,
+        before=before,
+        after=after,
+        ip_address=ip_address,
+    )
+    return True

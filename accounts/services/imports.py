@@ -319,7 +319,7 @@ def _create(
             **{
                 name: row.details.get(name, "").strip()
                 for name, _max, _req in PERSON_FIELDS
-                if name != "email"
+                if name not in ("email", "tag")  # the tag is the company's, on the link
             },
         )
         user.username = PLACEHOLDER_PREFIX + user.user_key[:12]
@@ -333,8 +333,9 @@ def _create(
                 kind=MembershipKind.ADVANCED,
                 status=MembershipStatus.INVITED,
                 created_by=actor,
+                tag=row.details.get("tag", "").strip(),
             )
-            for user in users
+            for user, row in zip(users, rows, strict=True)
         ]
     )
     grants_bulk_create(memberships, rights, context)

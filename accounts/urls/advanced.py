@@ -10,6 +10,7 @@ urlpatterns = [
     path("advanced-users/associate/", views.advanced_associate, name="advanced-associate"),
     path("advanced-users/export.csv", views.advanced_export, name="advanced-export"),
     path("advanced-users/<int:pk>/rights/", views.advanced_rights, name="advanced-rights"),
+    path("advanced-users/<int:pk>/details/", views.advanced_details, name="advanced-details"),
     path("advanced-users/<int:pk>/unlink/", views.advanced_unlink, name="advanced-unlink"),
     path(
         "advanced-users/<int:pk>/invitation/resend/",

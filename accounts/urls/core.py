@@ -5,6 +5,8 @@ from ..views import auth as views
 from ..views import profile
 
 urlpatterns = [
+    # Before allauth's page of the same address: ours says whom to ask, and signs out.
+    path("accounts/inactive/", views.account_inactive, name="account-inactive"),
     path("me/", profile.profile, name="profile"),
     path("me/password/", views.password_change, name="password-change"),
     path("me/details/", profile.profile_edit, name="profile-edit"),

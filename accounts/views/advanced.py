@@ -19,6 +19,7 @@ from common.links import ClosedLinkWords, render_closed_link
 from common.views import service_messages
 
 from ..forms.advanced import (
+    AdvancedDetailsForm,
     AdvancedUserForm,
     InvitationAcceptForm,
     PersonDetailsForm,
@@ -107,7 +108,7 @@ def advanced_export(request):
                 user.address,
                 user.postcode,
                 user.city,
-                user.tag,
+                row["membership"].tag,
                 user.user_key,
                 labels[row["status"]],
                 *[
@@ -281,6 +282,37 @@ def advanced_rights(request, membership: Membership):
             ),
             "rights_errors": rights_errors,
         },
+    )
+
+
+@admin_object_view(_membership_or_404)
+def advanced_details(request, membership: Membership):
+    """Details and the company's tag. The person is looked up in the selected company first
+    (404 to everyone else), then the right to manage them is checked (403)."""
+    person = membership.user
+    initial = {name: getattr(person, name) for name in PersonDetailsForm.base_fields}
+    form = AdvancedDetailsForm(request.POST or None, initial={**initial, "tag": membership.tag})
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.advanced_details_update(
+                membership=membership,
+                actor=request.user,
+                details=form.details(),
+                tag=form.cleaned_data["tag"],
+                ip_address=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if changed:
+                messages.success(request, _("Coordonnées enregistrées."))
+            else:
+                messages.info(request, _("Aucun changement."))
+            return redirect("accounts:advanced-rights", pk=membership.pk)
+    return render(
+        request,
+        "accounts/advanced/details.html",
+        {"membership": membership, "person": person, "form": form},
     )
 
 

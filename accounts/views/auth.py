@@ -2,7 +2,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import PasswordResetConfirmView
@@ -15,6 +15,7 @@ from common.csv import csv_datetime, csv_streaming_response
 from common.pagination import CURSOR_PARAMS, keyset_chunks, keyset_page
 
 from .. import selectors, services
+from ..adapters import INACTIVE_USER_SESSION_KEY
 from ..forms import AuditFilterForm, PasswordForgotForm
 from ..models import AuditKind
 from ..permissions import admin_required
@@ -124,4 +125,23 @@ def audit_list(request):
         request,
         "accounts/audit_list.html",
         {"form": form, "page_obj": page, "query_string": query.urlencode()},
+    )
+
+
+def account_inactive(request):
+    """After the right password of a deactivated person (allauth sends them here): their session
+    ends, and they are told whom to ask — their companies' administrators by name and e-mail —
+    and the support. A GET never signs out anyone else (a link or an image could)."""
+    user_id = request.session.pop(INACTIVE_USER_SESSION_KEY, None)
+    contacts = selectors.admin_contacts_for(user_id=user_id) if user_id else []
+    if user_id:
+        logout(request)
+    return render(
+        request,
+        "account/account_inactive.html",
+        {
+            "contacts": contacts,
+            "support_email": settings.SUPPORT_EMAIL,
+            "support_phone": settings.SUPPORT_PHONE,
+        },
     )

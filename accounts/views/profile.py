@@ -18,6 +18,7 @@ from .. import selectors, services
 from ..forms.profile import EmailChangeForm, OwnDetailsForm
 from ..models import ApiKey
 from ..permissions import may_hold_api_key
+from ..selectors.profile import rights_summary
 from ..selectors.rights import membership_overview_for_user, rights_for_user
 from ..services import limits
 from ..services.profile import OWN_FIELDS
@@ -28,7 +29,10 @@ def profile(request):
     user = request.user
     context = {
         "memberships": membership_overview_for_user(user=user),
-        "company_rights": rights_for_user(user=user),
+        "company_rights": [
+            {"entry": entry, "groups": rights_summary(entry.accounts)}
+            for entry in rights_for_user(user=user)
+        ],
         "totp_active": Authenticator.objects.filter(
             user=user, type=Authenticator.Type.TOTP
         ).exists(),

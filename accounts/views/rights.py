@@ -81,6 +81,23 @@ def _rows(
     ]
 
 
+def _copy_saves(
+    membership: Membership, application: Application, ceiling: Ceiling, permission_ids
+) -> bool:
+    """« Copy all my rights » is offered only where its preview could be saved. The actor's own
+    holdings count only active accounts of the company with the application enabled, and the
+    preview keeps only what the ceiling allows, so what the save can still refuse is the
+    combination (the profile matrix): there, the very preview and checks of the copy decide."""
+    if not any(pk in ceiling.held for pk in permission_ids):
+        return False
+    if not application.uses_profiles:
+        return True
+    preview = rights_copy_preview(
+        source=ceiling.held, membership=membership, application=application, ceiling=ceiling
+    )
+    return bool(preview.added) and not preview.errors
+
+
 def _deactivated(membership: Membership) -> bool:
     return not (membership.is_active and membership.user.is_active)
 
@@ -103,7 +120,7 @@ def user_rights(request, membership: Membership):
             {
                 "application": application,
                 "rights": _rows(held, permissions, names, origins),
-                "actor_holds": ceiling.unlimited or any(pk in ceiling.held for pk in own),
+                "copy_offered": _copy_saves(membership, application, ceiling, own),
             }
         )
     sources = selectors.copy_source_list(
@@ -177,6 +194,9 @@ def user_rights_edit(request, membership: Membership, app_code: str):
         "tone": tone,
         "matrix": _profile_matrix(choices),
         "deactivated": _deactivated(membership),
+        "copy_offered": _copy_saves(
+            membership, application, ceiling, [p.pk for p in choices.permissions]
+        ),
     }
     template = "accounts/rights/_section.html" if request.htmx else "accounts/rights/edit.html"
     return render(request, template, context)

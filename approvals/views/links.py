@@ -5,12 +5,14 @@ every kind of link (`common.links`), with eSecure's words."""
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.services import client_ip
 from common.links import ClosedLinkWords, LinkState, render_closed_link
+from common.templatetags.wrapping import address_wrap
 
 from ..models import AccessRequest, RequestStatus
 from ..services import decisions
@@ -22,7 +24,9 @@ def _when(moment) -> str:
 
 def _request_details(request_obj: AccessRequest) -> list[tuple[str, str]]:
     """What the open and decided pages say of the request (never the expired or unknown ones)."""
-    requester = request_obj.email + (f" ({request_obj.name})" if request_obj.name else "")
+    requester = address_wrap(request_obj.email)
+    if request_obj.name:
+        requester = format_html("{} ({})", requester, request_obj.name)
     account = request_obj.protected_account.account
     return [
         (_("Demandeur"), requester),

@@ -195,7 +195,7 @@ def test_object_views_answer_404_for_a_standard_user_of_the_company(client, worl
 
 
 def test_rights_page_shows_the_person_and_the_matrix(client, world):
-    person = _advanced(world["company"], user__tag="NORD").user
+    person = _advanced(world["company"], tag="NORD").user
     client.force_login(world["admin"])
     page = _text(client.get(reverse("accounts:advanced-rights", args=[person.pk])))
     assert person.user_key in page and "NORD" in page
@@ -259,7 +259,7 @@ def test_invitation_from_e_mail_to_active_account(
     assert membership.kind == MembershipKind.ADVANCED
     assert membership.status == MembershipStatus.INVITED
     assert not person.is_active and not person.has_usable_password()
-    assert person.tag == "LOGI"
+    assert membership.tag == "LOGI"
     assert AuditEvent.objects.filter(kind="advanced.invited").count() == 1
     assert Grant.objects.active().filter(membership=membership).count() == 2
     # The invitation e-mail, in the invitee's language, with the link.
@@ -740,7 +740,7 @@ def test_unlinking_an_invited_person_kills_the_link(client, world, invited):
 
 def test_export_has_details_and_rights_never_credentials(client, world):
     a = world["accounts"]
-    membership = _advanced(world["company"], user__tag="=cmd|' /C calc'!A0")
+    membership = _advanced(world["company"], tag="=cmd|' /C calc'!A0")
     person = membership.user
     tracking = _perm("colissimo-tracking", "tracking-consolidated")
     _staff_give(membership, {tracking: Scope.of(accounts=[a["820011"].pk, a["820012"].pk])})

@@ -76,7 +76,7 @@ def holder(company, account):
         company=company,
         kind=MembershipKind.ADVANCED,
         user__username="avance.martin",
-        user__tag="ENTREPOT-NORD",
+        tag="ENTREPOT-NORD",
     )
     _grant(membership, "colissimo-tracking", "tracking-user-tag", accounts=[account])
     return membership
@@ -163,10 +163,10 @@ def test_rights_lists_companies_accounts_permissions_and_visibility(client, hold
     assert data["user"] == {
         "username": "avance.martin",
         "user_key": holder.user.user_key,
-        "tag": "ENTREPOT-NORD",
     }
     [company] = data["companies"]
     assert company["name"] == holder.company.name and company["kind"] == "advanced"
+    assert company["tag"] == "ENTREPOT-NORD"
     [listed] = company["accounts"]
     assert (listed["number"], listed["name"]) == ("820011", "Boutique Lyon")
     [application] = listed["applications"]

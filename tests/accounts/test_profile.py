@@ -16,6 +16,7 @@ from accounts.models import (
     Grant,
     MembershipKind,
     Permission,
+    Product,
 )
 from accounts.services import api_key_issue
 from tests.factories import CompanyFactory, CustomerAccountFactory, MembershipFactory
@@ -159,3 +160,26 @@ def test_profile_queries_do_not_grow_with_rights(client, advanced, company):
     after = count()
     assert after == before, (before, after)
     assert "830039" in _page(client)
+
+
+def test_profile_states_shared_limits_once_per_application_with_details_on_demand(
+    client, user, company
+):
+    """Fourteen rights on the same products, on two accounts: the products are named once,
+    the two accounts share one line, and the list of rights opens on demand."""
+    membership = user.memberships.get(company=company)
+    accounts = [_account(company, n, "emasspost") for n in ("999009", "999010")]
+    products = list(Product.objects.filter(application__code="emasspost"))
+    permissions = list(Permission.objects.filter(application__code="emasspost"))
+    assert len(permissions) >= 10 and len(products) >= 20
+    for permission in permissions:
+        grant = _grant(membership, "emasspost", permission.code, accounts)
+        grant.products.set(products)
+    client.force_login(user)
+    page = _page(client)
+    section = page[page.index(f'id="rights-{company.pk}"') :]
+    assert section.count(products[-1].label) == 1
+    assert section.count("999010") == 1
+    assert "<details" in section
+    assert f"{len(permissions)} droits" in section
+    assert all(p.label in section for p in permissions)

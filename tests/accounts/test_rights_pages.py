@@ -181,9 +181,17 @@ def test_edit_greys_what_the_admin_does_not_hold_with_the_reason(client, world, 
     page = client.get(_edit_url(user)).content.decode()
     global_view = w["perms"]["global-view"].pk
     assert re.search(rf'id="perm-{global_view}"[^>]*disabled', page)
-    assert "Vous ne détenez pas « Consultation globale » (e-Masspost)." in page
     assert re.search(rf'id="billing_addresses-{w["z"].pk}"[^>]*disabled', page)
-    assert "Vous ne détenez aucun droit e-Masspost sur cette adresse." in page
+    # The reason is said once per group, not under every greyed box.
+    assert page.count("Vous ne détenez aucun de ces droits e-Masspost") == 1
+    assert page.count("Vous ne détenez aucun droit e-Masspost sur ces adresses") == 1
+    assert "Vous ne détenez pas « Consultation globale » (e-Masspost)." not in page
+    # Each greyed box is described by its group's reason.
+    assert re.search(
+        rf'id="billing_addresses-{w["z"].pk}"[^>]*aria-describedby="billing_addresses-greyed"',
+        page,
+    )
+    assert re.search(rf'id="perm-{global_view}"[^>]*aria-describedby="[^"]*perm-greyed', page)
     assert not re.search(rf'id="billing_addresses-{w["x"].pk}"[^>]*disabled', page)
     # Held on part of the items only: not greyed, but said.
     assert "Vous ne détenez pas « Validation + prix » sur : 999010." in page
@@ -371,7 +379,7 @@ def test_save_in_place_answers_the_section_as_now_saved(
     assert re.search(rf'id="accounts-{w["a1"].pk}"[^>]*checked', section)
     # What the admin does not hold is still greyed, with the reason.
     assert re.search(rf'id="perm-{w["perms"]["global-view"].pk}"[^>]*disabled', section)
-    assert "Vous ne détenez pas « Consultation globale » (e-Masspost)." in section
+    assert "Vous ne détenez aucun de ces droits e-Masspost" in section
     assert held_rights(membership=w["member"]) == {
         w["perms"]["create"].pk: Scope.of(accounts=[w["a1"].pk], billing_addresses=[w["x"].pk])
     }
@@ -615,3 +623,31 @@ def test_each_right_says_why_it_is_held_who_when_and_from_which_copy(
         "created_at"
     )
     assert event.after["copied_from"] == "modele" and event.actor == admin
+
+
+def test_copy_is_offered_only_where_the_copy_could_be_saved(client, world, parcels, admin, user):
+    """The admin holds « prices » of Parcels International without the « general » right
+    every profile requires: « Copy all my rights » would end in a preview that cannot be
+    saved, so it is not offered for that application (it still is for e-Masspost), and it is
+    offered again once the admin's set fits a profile."""
+    every_type = Scope.of(
+        accounts=[world["a1"].pk],
+        service_types=ServiceType.objects.filter(application=parcels["app"]).values_list(
+            "pk", flat=True
+        ),
+    )
+    # Data from before the profile rule (a save refuses such a set today).
+    Grant.objects.filter(membership=world["admin"], permission=parcels["perms"]["general"]).delete()
+    client.force_login(admin)
+    preview = client.get(_copy_url(user, "parcels-international")).content.decode()
+    assert "Cette copie ne peut pas être enregistrée" in preview
+    page = client.get(reverse("accounts:user-rights", args=[user.pk])).content.decode()
+    assert _copy_url(user, "parcels-international") not in page
+    assert _copy_url(user) in page
+    _give(
+        world["admin"],
+        parcels["app"],
+        {parcels["perms"]["general"]: every_type, parcels["perms"]["prices"]: every_type},
+    )
+    page = client.get(reverse("accounts:user-rights", args=[user.pk])).content.decode()
+    assert _copy_url(user, "parcels-international") in page

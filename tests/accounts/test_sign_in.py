@@ -86,3 +86,30 @@ def test_sign_up_is_closed(client):
     response = client.get(reverse("account_signup"))
     assert response.status_code == 200
     assert 'name="password1"' not in response.content.decode()
+
+
+def test_deactivated_person_is_told_whom_to_ask_and_signed_out(client, admin, user, password):
+    """Right password, deactivated account: the page names the company's administrators and
+    the support, instead of a bare « this account is inactive »."""
+    admin.first_name, admin.last_name, admin.email = "Claire", "Lambert", "claire@lambert.example"
+    admin.save()
+    user.set_password(password)
+    user.is_active = False
+    user.save()
+    response = _sign_in(client, "user", password)
+    assert response.status_code == 302 and response["Location"] == "/accounts/inactive/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Claire Lambert" in page and "claire@lambert.example" in page
+    assert "support@" in page
+    assert "_auth_user_id" not in client.session
+    assert "sesame_inactive_user_id" not in client.session
+    # Once only, for that person: opened again (or by anyone), no names.
+    again = client.get("/accounts/inactive/").content.decode()
+    assert "claire@lambert.example" not in again and "support@" in again
+
+
+def test_inactive_page_opened_by_an_active_person_does_not_sign_them_out(client, admin):
+    """A GET that signed out anyone would let any page end others' sessions."""
+    client.force_login(admin)
+    assert client.get("/accounts/inactive/").status_code == 200
+    assert "_auth_user_id" in client.session

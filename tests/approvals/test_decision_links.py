@@ -50,7 +50,8 @@ def test_scanners_opening_links_change_nothing_and_send_nothing(client, links):
 
 def test_get_shows_the_request_and_a_confirm_button(client, links):
     page = client.get(links[("anne", "approve")]).content.decode()
-    assert "jo@client.example" in page and "950000033" in page
+    text = re.sub(r"<[^>]+>", "", page)  # the address may carry a break after its « @ »
+    assert "jo@client.example" in text and "950000033" in page
     assert "Confirmer l" in page and "approbation" in page
     assert client.get(links[("anne", "approve")])["X-Robots-Tag"] == "noindex"
 

@@ -221,7 +221,7 @@ def test_closed_decision_link_pages_are_the_same_page_with_esecure_words(
 
     DecisionLink.objects.update(expires_at=timezone.now())
     expired = client.get(url(keys["approve"]))
-    page = expired.content.decode()
+    page = re.sub(r"<[^>]+>", "", expired.content.decode())  # addresses may carry a <wbr>
     assert expired.status_code == 410 and CLOSED_TEMPLATE in [t.name for t in expired.templates]
     assert "Ce lien a expiré" in page and "espace eSecure" in page
     assert "jo@client.example" not in page and "950000033" not in page  # nothing of the request
@@ -235,7 +235,7 @@ def test_closed_decision_link_pages_are_the_same_page_with_esecure_words(
         done = client.post(url(keys["approve"]))
     assert done.status_code == 200 and "Décision enregistrée" in done.content.decode()
     decided = client.get(url(keys["reject"]))
-    page = decided.content.decode()
+    page = re.sub(r"<[^>]+>", "", decided.content.decode())  # addresses may carry a <wbr>
     assert decided.status_code == 410 and CLOSED_TEMPLATE in [t.name for t in decided.templates]
     anne = CustomerAdmin.objects.get().user
     assert "Cette demande a déjà été traitée" in page

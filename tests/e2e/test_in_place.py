@@ -105,9 +105,13 @@ def test_admin_saves_an_applications_rights_in_place(page: Page, live_server, sc
     # The section as now saved: ticked, and greyed with its reason as before.
     expect(page.get_by_label("Résumé de dépôt")).to_be_checked()
     expect(page.get_by_label("Validation + prix")).to_be_disabled()
+    # One reason for every greyed right, said once and read with each box.
     expect(
-        page.get_by_text("Vous ne détenez pas « Validation + prix » (e-Masspost).")
+        page.get_by_text(re.compile("^Vous ne détenez aucun de ces droits e-Masspost"))
     ).to_be_visible()
+    expect(page.get_by_label("Validation + prix")).to_have_accessible_description(
+        re.compile("^Vous ne détenez aucun de ces droits e-Masspost")
+    )
     expect(page.get_by_role("button", name="Enregistrer")).to_be_focused()
     assert _not_reloaded(page) and page.url == url
     screenshot("in-place-rights-saved")

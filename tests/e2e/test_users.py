@@ -87,9 +87,13 @@ def test_admin_creates_grants_sees_greyed_right_and_deactivates(
     expect(page.get_by_role("heading", level=1)).to_contain_text("e-Masspost")
     validation = page.get_by_label("Validation + prix")
     expect(validation).to_be_disabled()
+    # One reason for every greyed right, said once and read with each box.
     expect(
-        page.get_by_text("Vous ne détenez pas « Validation + prix » (e-Masspost).")
+        page.get_by_text(re.compile("^Vous ne détenez aucun de ces droits e-Masspost"))
     ).to_be_visible()
+    expect(page.get_by_label("Validation + prix")).to_have_accessible_description(
+        re.compile("^Vous ne détenez aucun de ces droits e-Masspost")
+    )
     accounting = page.get_by_label(re.compile("^Imprimerie Lambert - Comptabilité"))
     expect(accounting).to_be_disabled()
     page.get_by_label(re.compile("^999009")).check()

@@ -181,10 +181,13 @@ def test_seed_demo_helvetia_has_an_active_and_a_pending_provider_access():
     ] == [["40001235"], ["40001235"]]
 
 
-def test_seed_demo_advanced_user_carries_tag_and_links_to_two_companies():
+def test_seed_demo_advanced_user_carries_a_tag_per_company_and_links_to_two_companies():
     _seed()
     user = User.objects.get(username="avance.martin")
-    assert user.tag == "ENTREPOT-NORD"
+    assert dict(user.memberships.values_list("company__name", "tag")) == {
+        "Maison Verdier SARL": "ENTREPOT-NORD",
+        "Atelier Roux SAS": "ROUX-LYON",
+    }
     assert set(user.memberships.values_list("kind", flat=True)) == {MembershipKind.ADVANCED}
     assert user.memberships.count() == 2
 

@@ -241,38 +241,39 @@ ROUTER_DIRECTORY_CITIES = [
     "Waterloo",
 ]
 
-# username: (civility, first name, last name, e-mail, language, country, function, tag)
+# username: (civility, first name, last name, e-mail, language, country, function); an advanced
+# user's tag is per company (on the membership).
 PEOPLE = {
     "admin.lambert": ("mrs", "Claire", "Lambert", "claire.lambert@lambert.example", "fr", "BE",
-                      "Directrice administrative", ""),
+                      "Directrice administrative"),
     "user.lambert": ("mr", "Pieter", "Claes", "pieter.claes@lambert.example", "nl", "BE",
-                     "Préparateur de dépôts", ""),
+                     "Préparateur de dépôts"),
     "ancien.lambert": ("mr", "Marc", "Dubois", "marc.dubois@lambert.example", "fr", "BE",
-                       "Ancien opérateur", ""),
+                       "Ancien opérateur"),
     "admin.verdier": ("mr", "Julien", "Verdier", "julien.verdier@verdier.example", "fr", "FR",
-                      "Gérant", ""),
+                      "Gérant"),
     "avance.martin": ("mrs", "Sophie", "Martin", "sophie.martin@logistique-martin.example", "fr",
-                      "FR", "Responsable logistique", "ENTREPOT-NORD"),
+                      "FR", "Responsable logistique"),
     "admin.roux": ("mx", "Camille", "Roux", "camille.roux@roux.example", "fr", "FR",
-                   "Responsable expéditions", ""),
+                   "Responsable expéditions"),
     "admin.helvetia": ("mr", "Lukas", "Meier", "lukas.meier@helvetia.example", "de", "CH",
-                       "Leiter Logistik", ""),
+                       "Leiter Logistik"),
     "admin.logiserv": ("mrs", "Anna", "Keller", "anna.keller@logiserv.example", "de", "CH",
-                       "Account Manager", ""),
+                       "Account Manager"),
     "user.logiserv": ("mr", "Marco", "Brunner", "marco.brunner@logiserv.example", "de", "CH",
-                      "Disponent", ""),
+                      "Disponent"),
     "admin.nordic": ("mr", "Jan", "Peeters", "jan.peeters@nordic.example", "nl", "BE",
-                     "Shipping manager", ""),
+                     "Shipping manager"),
     "esecure.nordic": ("mrs", "Elise", "Janssens", "elise.janssens@nordicparts.example", "fr",
-                       "BE", "Responsable sécurité des envois", ""),
+                       "BE", "Responsable sécurité des envois"),
     "user.routage": ("mrs", "Inès", "Haddad", "ines.haddad@routage.example", "fr", "BE",
-                     "Opératrice de dépôt", ""),
+                     "Opératrice de dépôt"),
     "admin.routage": ("mr", "Thomas", "Lejeune", "thomas.lejeune@routage.example", "fr", "BE",
-                      "Chef de production", ""),
+                      "Chef de production"),
     "support": ("mrs", "Nadia", "Benali", "support@sesame.example", "fr", "BE",
-                "Support clientèle", ""),
+                "Support clientèle"),
     "root": ("mr", "Admin", "Sésame", "root@sesame.example", "en", "BE",
-             "Administrateur technique", ""),
+             "Administrateur technique"),
 }  # fmt: skip
 
 INACTIVE_USERS = {"ancien.lambert"}
@@ -483,7 +484,7 @@ class Seeder:
         return company
 
     def user(self, username: str) -> User:
-        civility, first, last, email, language, country, function, tag = PEOPLE[username]
+        civility, first, last, email, language, country, function = PEOPLE[username]
         user = upsert(
             User,
             {"username": username},
@@ -494,7 +495,6 @@ class Seeder:
             language=language,
             country=country,
             function=function,
-            tag=tag,
             is_active=username not in INACTIVE_USERS,
             must_change_password=False,
         )
@@ -631,7 +631,11 @@ class Seeder:
         name = "Maison Verdier SARL"
         admin = self.admin("admin.verdier", name, COLISSIMO_APPS)
         advanced = self.membership(
-            "avance.martin", name, kind=MembershipKind.ADVANCED, created_by=admin.user
+            "avance.martin",
+            name,
+            kind=MembershipKind.ADVANCED,
+            created_by=admin.user,
+            tag="ENTREPOT-NORD",
         )
         self.grant(
             advanced,
@@ -651,7 +655,9 @@ class Seeder:
     def roux(self) -> None:
         name = "Atelier Roux SAS"
         admin = self.admin("admin.roux", name, COLISSIMO_APPS)
-        advanced = self.membership("avance.martin", name, kind=MembershipKind.ADVANCED)
+        advanced = self.membership(
+            "avance.martin", name, kind=MembershipKind.ADVANCED, tag="ROUX-LYON"
+        )
         self.grant(
             advanced,
             "colissimo-tracking",
