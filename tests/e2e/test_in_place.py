@@ -99,7 +99,7 @@ def test_admin_saves_an_applications_rights_in_place(page: Page, live_server, sc
     page.get_by_label("Résumé de dépôt").check()
     page.get_by_role("button", name="Enregistrer").click()
 
-    saved = "Les droits e-Masspost de user.lambert sont enregistrés."
+    saved = "Les droits e-Masspost d'user.lambert sont enregistrés."  # French elision
     expect(page.locator("#live-status")).to_have_text(saved)
     expect(page.locator("#rights-section .saved-note")).to_contain_text(saved)
     # The section as now saved: ticked, and greyed with its reason as before.
