@@ -81,7 +81,7 @@ def test_stored_emails_lose_their_keys_and_unsent_ones_still_go_out_whole():
 
 
 def test_messages_stored_as_text_keep_reading_after_kinds_got_parameters():
-    old = _migrate([("notifications", "0004_outboundemail_claimed_at")])
+    old = _migrate([("notifications", "0004_outboundemail_claimed_at"), BEFORE[1]])
     user = old.get_model("accounts", "User").objects.create(username="elodie", user_key="b" * 32)
     old.get_model("notifications", "Message").objects.create(
         user_id=user.pk, kind="esecure.request", subject="Verzoek 950000033", body="Tekst."
