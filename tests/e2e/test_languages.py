@@ -65,7 +65,9 @@ def test_messages_and_descriptions_follow_the_portal_language(page: Page, live_s
     page.goto(live_server.url + f"/users/{colleague.pk}/rights/dhl-shipping/")
     expect(page.locator('p[lang="en"]', has_text="Creating express shipments")).to_be_visible()
     expect(
-        page.locator('span[lang="en"]', has_text="Create shipments on the account")
+        page.locator(
+            '.help [lang="en"], .help[lang="en"]', has_text="Create shipments on the account"
+        )
     ).to_be_visible()
     screenshot("languages-rights-en")
     page.locator("button.lang-btn[value=fr]").click()

@@ -68,6 +68,7 @@ def test_swiss_provider_flow(page: Page, live_server, screenshot):
     expect(page.get_by_role("heading", level=1)).to_have_text("Helvetia Uhren AG")
     page.goto(live_server.url + "/me/")
     rights = page.locator("section", has=page.get_by_role("heading", name="Helvetia Uhren AG"))
+    rights.locator("summary", has_text="Centre clientèle").click()  # details on demand
     expect(rights.get_by_text("Commandes de produits contractuels")).to_be_visible()
     expect(rights.get_by_text("40001234")).to_be_visible()
     screenshot("provider-rights")
