@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..models import AuditKind
+from ..selectors.audit_filters import audit_actor_q, audit_target_q
 
 
 class PasswordForgotForm(forms.Form):
@@ -44,7 +45,18 @@ class AuditFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Type d'événement"), required=False, choices=audit_kind_choices
     )
-    actor = forms.CharField(label=_("Auteur"), required=False, max_length=150)
+    actor = forms.CharField(
+        label=_("Auteur"),
+        required=False,
+        max_length=150,
+        help_text=_("Nom, nom d'utilisateur ou adresse e-mail de la personne qui a agi."),
+    )
+    target = forms.CharField(
+        label=pgettext_lazy("audit target", "Concernant"),
+        required=False,
+        max_length=150,
+        help_text=_("Personne, adresse e-mail, compte ou domaine concerné."),
+    )
     date_from = forms.DateField(
         label=pgettext_lazy("date range start", "Du"),
         required=False,
@@ -72,7 +84,9 @@ class AuditFilterForm(forms.Form):
         elif data["kind"]:
             events = events.filter(kind__startswith=f"{data['kind']}.")
         if data["actor"]:
-            events = events.filter(actor_repr__icontains=data["actor"].strip())
+            events = events.filter(audit_actor_q(data["actor"]))
+        if data["target"]:
+            events = events.filter(audit_target_q(data["target"]))
         if data["date_from"]:
             events = events.filter(created_at__date__gte=data["date_from"])
         if data["date_to"]:

@@ -1,5 +1,3 @@
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -10,11 +8,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from common.csv import csv_datetime, csv_response
 
 from .. import selectors, services
+from ..audit_sentences import audit_entries, audit_entries_chunked
 from ..forms import AuditFilterForm, PasswordForgotForm
 from ..permissions import admin_required
 from ..services import limits
@@ -96,27 +94,30 @@ def audit_list(request):
                 _("Date"),
                 _("Auteur"),
                 _("Événement"),
-                pgettext("audit target", "Objet"),
-                _("Avant"),
-                _("Après"),
+                _("Description"),
+                _("Changements"),
                 _("Adresse IP"),
             ],
             rows=(
                 [
-                    csv_datetime(e.created_at),
-                    e.actor_repr,
-                    e.get_kind_display(),
-                    e.target_repr,
-                    json.dumps(e.before, ensure_ascii=False) if e.before else "",
-                    json.dumps(e.after, ensure_ascii=False) if e.after else "",
-                    e.ip_address or "",
+                    csv_datetime(entry.created_at),
+                    entry.actor,
+                    entry.label,
+                    entry.sentence,
+                    entry.changes_text,
+                    entry.ip_address or "",
                 ]
-                for e in events.iterator(chunk_size=2000)
+                for entry in audit_entries_chunked(events.iterator(chunk_size=2000))
             ),
         )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/audit_list.html",
-        {"form": form, "page_obj": page, "query_string": query.urlencode()},
+        {
+            "form": form,
+            "page_obj": page,
+            "entries": audit_entries(page.object_list),
+            "query_string": query.urlencode(),
+        },
     )

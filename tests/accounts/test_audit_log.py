@@ -82,8 +82,14 @@ def test_audit_log_csv_names_the_event_by_its_label(client, admin, company):
     assert "Droits modifiés" in body and "rights.changed" not in body
 
 
-def test_dashboard_recent_activity_names_events_by_their_label(client, admin, company):
-    audit_record(actor=admin, company=company, kind=AuditKind.ESECURE_REQUEST_APPROVED)
+def test_dashboard_recent_activity_reads_events_as_sentences(client, admin, company):
+    audit_record(
+        actor=admin,
+        company=company,
+        kind=AuditKind.ESECURE_REQUEST_APPROVED,
+        after={"account": "950000033", "email": "jo@client.example", "via": "link"},
+    )
     client.force_login(admin)
     page = client.get(reverse("portal:home")).content.decode()
-    assert "Demande eSecure approuvée" in page and "esecure.request_approved" not in page
+    assert "a approuvé la demande de jo@client.example pour le compte 950000033" in page
+    assert "esecure.request_approved" not in page
