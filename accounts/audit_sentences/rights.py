@@ -142,8 +142,9 @@ def _provider_rights_diff(c: Context) -> list[Change]:
         application, right = c.names.permission_by_pk(pk)
         return f"{application} · {right}" if application else right
 
-    before = c.before.get("rights") if isinstance(c.before.get("rights"), dict) else {}
-    after = c.after.get("rights") if isinstance(c.after.get("rights"), dict) else {}
+    before, after = c.before.get("rights"), c.after.get("rights")
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
     changes = rights_changes(before, after, c.names, right_name=name)
     return changes + field_changes(
         None if not c.before else c.before, c.after, c.names, skip={"rights"}

@@ -113,9 +113,10 @@ def key_label(key: str) -> str:
         return str(KEY_LABELS[key])
     for model in (User, Membership):
         try:
-            return str(model._meta.get_field(key).verbose_name).capitalize()
+            field = model._meta.get_field(key)
         except Exception:  # noqa: S112 - not a field of this model: try the next one
             continue
+        return str(getattr(field, "verbose_name", key)).capitalize()
     return key.replace("_", " ").capitalize()
 
 

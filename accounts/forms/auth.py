@@ -45,17 +45,11 @@ class AuditFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Type d'événement"), required=False, choices=audit_kind_choices
     )
-    actor = forms.CharField(
-        label=_("Auteur"),
-        required=False,
-        max_length=150,
-        help_text=_("Nom, nom d'utilisateur ou adresse e-mail de la personne qui a agi."),
-    )
+    # A name, a username or an e-mail address: each word is looked for in each of them.
+    actor = forms.CharField(label=_("Auteur"), required=False, max_length=150)
+    # A person as above, or an account number, an e-mail address, a domain in the object.
     target = forms.CharField(
-        label=pgettext_lazy("audit target", "Concernant"),
-        required=False,
-        max_length=150,
-        help_text=_("Personne, adresse e-mail, compte ou domaine concerné."),
+        label=pgettext_lazy("audit target", "Concernant"), required=False, max_length=150
     )
     date_from = forms.DateField(
         label=pgettext_lazy("date range start", "Du"),
