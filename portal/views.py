@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from accounts import selectors as account_selectors
+from accounts.audit_sentences import audit_entries
 from notifications import selectors as notification_selectors
 
 
@@ -18,7 +19,7 @@ def home(request):
         "overview": account_selectors.company_overview(company=company),
         "applications": account_selectors.company_application_list(company=company),
         "recent_messages": notification_selectors.message_list(user=request.user)[:5],
-        "recent_events": account_selectors.audit_event_list(company=company)[:8]
+        "recent_events": audit_entries(account_selectors.audit_event_list(company=company)[:8])
         if request.membership.is_admin
         else [],
     }

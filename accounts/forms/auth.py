@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..models import AuditKind
+from ..selectors.audit_filters import audit_actor_q, audit_target_q
 
 
 class PasswordForgotForm(forms.Form):
@@ -47,7 +48,12 @@ class AuditFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Type d'événement"), required=False, choices=audit_kind_choices
     )
+    # A name, a username or an e-mail address: each word is looked for in each of them.
     actor = forms.CharField(label=_("Auteur"), required=False, max_length=150)
+    # A person as above, or an account number, an e-mail address, a domain in the object.
+    target = forms.CharField(
+        label=pgettext_lazy("audit target", "Concernant"), required=False, max_length=150
+    )
     date_from = forms.DateField(
         label=pgettext_lazy("date range start", "Du"),
         required=False,
@@ -75,7 +81,9 @@ class AuditFilterForm(forms.Form):
         elif data["kind"]:
             events = events.filter(kind__startswith=f"{data['kind']}.")
         if data["actor"]:
-            events = events.filter(actor_repr__icontains=data["actor"].strip())
+            events = events.filter(audit_actor_q(data["actor"]))
+        if data["target"]:
+            events = events.filter(audit_target_q(data["target"]))
         # Days of the portal's time zone, as bounds on the column (its index serves them).
         if data["date_from"]:
             events = events.filter(created_at__gte=_day_start(data["date_from"]))

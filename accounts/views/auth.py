@@ -1,5 +1,3 @@
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
@@ -9,13 +7,13 @@ from django.contrib.auth.views import PasswordResetConfirmView
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from common.csv import csv_datetime, csv_streaming_response
 from common.pagination import CURSOR_PARAMS, keyset_chunks, keyset_page
 
 from .. import selectors, services
 from ..adapters import INACTIVE_USER_SESSION_KEY
+from ..audit_sentences import audit_entries, audit_entries_chunked
 from ..forms import AuditFilterForm, PasswordForgotForm
 from ..models import AuditKind
 from ..permissions import admin_required
@@ -100,22 +98,20 @@ def audit_list(request):
                 _("Date"),
                 _("Auteur"),
                 _("Événement"),
-                pgettext("audit target", "Objet"),
-                _("Avant"),
-                _("Après"),
+                _("Description"),
+                _("Changements"),
                 _("Adresse IP"),
             ],
             rows=(
                 [
-                    csv_datetime(e.created_at),
-                    e.actor_repr,
-                    kinds.get(e.kind, e.kind),
-                    e.target_repr,
-                    json.dumps(e.before, ensure_ascii=False) if e.before else "",
-                    json.dumps(e.after, ensure_ascii=False) if e.after else "",
-                    e.ip_address or "",
+                    csv_datetime(entry.created_at),
+                    entry.actor,
+                    entry.label,
+                    entry.sentence,
+                    entry.changes_text,
+                    entry.ip_address or "",
                 ]
-                for e in keyset_chunks(events, size=2000)
+                for entry in audit_entries_chunked(keyset_chunks(events, size=2000))
             ),
         )
     page = keyset_page(request, events, per_page=50)
@@ -124,7 +120,12 @@ def audit_list(request):
     return render(
         request,
         "accounts/audit_list.html",
-        {"form": form, "page_obj": page, "query_string": query.urlencode()},
+        {
+            "form": form,
+            "page_obj": page,
+            "entries": audit_entries(page.object_list),
+            "query_string": query.urlencode(),
+        },
     )
 
 
