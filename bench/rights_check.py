@@ -57,7 +57,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sample", type=int, default=200, help="in-process calls counted")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument(
         "--gunicorn-args", default="", help="more gunicorn options, e.g. '--worker-class gthread'"
     )
@@ -518,7 +518,8 @@ def main() -> None:
         f"key holder {holder.username} ({len(sample)} checks counted in-process)"
     )
     print(
-        f"server:   gunicorn, {args.workers} sync workers, 127.0.0.1:{port}; "
+        f"server:   gunicorn, {args.workers} workers (gunicorn.conf.py, gthread), "
+        f"127.0.0.1:{port}; "
         f"{len(measured)} calls one at a time in {http_elapsed:.1f} s "
         f"({len(measured) / http_elapsed:.0f} calls/s)"
     )
