@@ -24,10 +24,6 @@ from .models import (
     Status,
 )
 
-# A request still unnotified this long after its creation lost its task (broker down, worker
-# killed before the commit): `requests_notify_stale` queues it again.
-NOTIFY_STALE_AFTER = timedelta(minutes=2)
-
 
 def request_notify(*, request_id: int) -> bool:
     """Decision links and an e-mail for each active admin of the account, a message in their
@@ -56,7 +52,9 @@ def requests_notify_stale(*, now=None) -> list[int]:
         AccessRequest.objects.filter(
             status=RequestStatus.PENDING,
             notified_at__isnull=True,
-            created_at__lte=now - NOTIFY_STALE_AFTER,
+            # Still unnotified this long after its creation: its task was lost (broker down,
+            # worker killed before the commit), so it is queued again.
+            created_at__lte=now - timedelta(seconds=settings.ESECURE_NOTIFY_STALE_SECONDS),
         ).values_list("pk", flat=True)[:500]
     )
 

@@ -254,6 +254,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # An e-mail queued, or claimed by a worker, this long without being sent is taken as lost (worker
 # killed, task message lost) and sent again; keep it well above EMAIL_TIMEOUT.
 EMAIL_STALE_SECONDS = env.int("EMAIL_STALE_SECONDS", default=300)
+# A new eSecure request still unnotified this long after its creation lost its task (worker
+# killed before its commit): it is queued again.
+ESECURE_NOTIFY_STALE_SECONDS = env.int("ESECURE_NOTIFY_STALE_SECONDS", default=120)
 
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -274,7 +277,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": max(1.0, min(300.0, EMAIL_STALE_SECONDS / 3)),
     },
     "esecure-expire-requests": {"task": "approvals.tasks.requests_expire", "schedule": 3600.0},
-    "esecure-notify-stale": {"task": "approvals.tasks.requests_notify_stale", "schedule": 300.0},
+    "esecure-notify-stale": {
+        "task": "approvals.tasks.requests_notify_stale",
+        "schedule": max(1.0, min(300.0, ESECURE_NOTIFY_STALE_SECONDS / 3)),
+    },
     "router-rights-end": {"task": "delegation.tasks.router_rights_end_due", "schedule": 3600.0},
     "router-rights-remind": {"task": "delegation.tasks.router_rights_remind", "schedule": 3600.0},
     "provider-access-expire": {
