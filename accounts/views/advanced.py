@@ -308,7 +308,7 @@ def advanced_details(request, membership: Membership):
                 messages.success(request, _("Coordonnées enregistrées."))
             else:
                 messages.info(request, _("Aucun changement."))
-            return redirect("accounts:advanced-rights", pk=membership.pk)
+            return redirect("accounts:advanced-rights", pk=membership.user_id)
     return render(
         request,
         "accounts/advanced/details.html",

@@ -122,8 +122,8 @@ def _tour() -> dict[str | None, list[str]]:
             reverse("accounts:advanced-list"),
             reverse("accounts:advanced-create"),
             reverse("accounts:advanced-associate"),
-            reverse("accounts:advanced-rights", args=[advanced.pk]),
-            reverse("accounts:advanced-details", args=[advanced.pk]),
+            reverse("accounts:advanced-rights", args=[advanced.user_id]),
+            reverse("accounts:advanced-details", args=[advanced.user_id]),
             reverse("imports:kind", args=["advanced_users"]),
         ],
         "admin.nordic": [
