@@ -154,4 +154,8 @@ def _catalog_after_flush(request):
         if not Application.objects.exists():
             catalog = importlib.import_module("accounts.migrations.0002_load_application_catalog")
             catalog.load_catalog(apps, None)
+            descriptions = importlib.import_module(
+                "accounts.migrations.0020_fill_catalog_description_translations"
+            )
+            descriptions.fill_description_translations(apps, None)
     yield
