@@ -62,6 +62,8 @@ class TranslatedDescriptionMixin(models.Model):
         _("traductions de la description"), default=dict, blank=True
     )
 
+    description: str  # the French text, a field of each model using this mixin
+
     class Meta:
         abstract = True
 
