@@ -62,7 +62,7 @@ RESET_LINK = re.compile(r"https?://[^\s\"'<>]+/accounts/recovery/[^\s\"'<>/]+/[^
 CONFIRM_FORM = '<form method="post" class="form-stack">'  # the decision link's confirm form
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 OUTBOX_ROW = re.compile(
-    r'<a href="/outbox/(\d+)/">.*?badge-(\w+)">.*?</td>\s*<td>(\d+)</td>', re.DOTALL
+    r'<a href="/outbox/(\d+)/"[^>]*>.*?badge-(\w+)">.*?</td>\s*<td>(\d+)</td>', re.DOTALL
 )
 
 
